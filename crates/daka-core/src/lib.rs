@@ -1,0 +1,18 @@
+//! Daka's pure domain. No IO crates here (no sqlx, tokio, tauri): everything is a function of
+//! its inputs, with "now" passed in through [`clock::Clock`], so it can be tested exhaustively.
+
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod countdown;
+pub mod day;
+pub mod day_rules;
+pub mod hlc;
+pub mod ids;
+pub mod lang;
+pub mod onboarding;
+pub mod profile;
+pub mod subject;
+pub mod today;
+pub mod validation;
+pub mod zones;

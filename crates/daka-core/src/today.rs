@@ -1,0 +1,167 @@
+//! What the Today view shows: the study day, the exam countdown, subjects and the target.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::countdown::{Countdown, plan_day};
+use crate::day::format_hm;
+use crate::day_rules::DayRules;
+use crate::ids::SubjectId;
+use crate::profile::{DailyTarget, Exam};
+use crate::subject::Subject;
+use crate::zones::offset_at;
+
+/// The exam the countdown is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExamCountdown {
+    pub exam: Exam,
+    pub countdown: Countdown,
+}
+
+/// One subject with the minutes studied today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SubjectMinutes {
+    pub subject: Subject,
+    pub minutes: u32,
+}
+
+/// Everything on the Today screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TodayView {
+    /// The logical study day (`YYYY-MM-DD`).
+    pub date: NaiveDate,
+    /// ISO weekday of `date`: 1 = Monday … 7 = Sunday.
+    pub iso_weekday: u32,
+    /// The home zone in force and its current offset.
+    pub time_zone: String,
+    pub utc_offset: String,
+    /// When this study day started and when it ends, local wall clock `HH:MM`.
+    pub day_start: String,
+    /// The local date and time right now, `YYYY-MM-DDTHH:MM`, for "now" displays.
+    pub local_now: String,
+    /// `None` until an exam is set.
+    pub exam: Option<ExamCountdown>,
+    /// Day N of preparation, counting from the day of onboarding.
+    pub plan_day: Option<u32>,
+    pub subjects: Vec<SubjectMinutes>,
+    pub total_minutes: u32,
+    pub target_minutes: u32,
+}
+
+/// The exam the countdown should show: the nearest one still ahead (or today); if all are past,
+/// the most recent one, so the view can suggest setting the next.
+pub fn current_exam(exams: &[Exam], today: NaiveDate) -> Option<&Exam> {
+    exams
+        .iter()
+        .filter(|e| e.date >= today)
+        .min_by_key(|e| e.date)
+        .or_else(|| exams.iter().max_by_key(|e| e.date))
+}
+
+/// Inputs the Today view is computed from.
+#[derive(Debug)]
+pub struct TodayInputs<'a> {
+    pub now: DateTime<Utc>,
+    pub rules: &'a DayRules,
+    pub exams: &'a [Exam],
+    /// The first study day (onboarding).
+    pub started_on: Option<NaiveDate>,
+    pub subjects: &'a [Subject],
+    /// Minutes per subject recorded for today; subjects not listed have 0.
+    pub minutes: &'a HashMap<SubjectId, u32>,
+    pub target: DailyTarget,
+}
+
+pub fn today_view(inputs: &TodayInputs<'_>) -> TodayView {
+    let now = inputs.now;
+    let rule = inputs.rules.rule_at(now);
+    let date = inputs.rules.logical_date(now);
+    let local = now.with_timezone(&rule.tz);
+    let subjects: Vec<SubjectMinutes> = inputs
+        .subjects
+        .iter()
+        .map(|s| SubjectMinutes {
+            subject: s.clone(),
+            minutes: inputs.minutes.get(&s.id).copied().unwrap_or(0),
+        })
+        .collect();
+    TodayView {
+        date,
+        iso_weekday: date.weekday().number_from_monday(),
+        time_zone: rule.tz.name().to_owned(),
+        utc_offset: offset_at(rule.tz, now),
+        day_start: format_hm(u32::from(rule.day_start.minutes())),
+        local_now: local.format("%Y-%m-%dT%H:%M").to_string(),
+        exam: current_exam(inputs.exams, date).map(|e| ExamCountdown {
+            exam: e.clone(),
+            countdown: Countdown::between(date, e.date),
+        }),
+        plan_day: inputs.started_on.and_then(|s| plan_day(s, date)),
+        total_minutes: subjects.iter().map(|s| s.minutes).sum(),
+        subjects,
+        target_minutes: inputs.target.minutes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rstest::rstest;
+
+    use super::*;
+    use crate::day::DayStart;
+    use crate::day_rules::DayRule;
+    use crate::ids::{DayRuleId, ExamId};
+
+    fn exam(date: &str) -> Exam {
+        Exam { id: ExamId::generate(), name: format!("exam {date}"), date: date.parse().unwrap() }
+    }
+
+    #[rstest]
+    fn the_nearest_upcoming_exam_wins_then_the_latest_past() {
+        let today: NaiveDate = "2026-11-22".parse().unwrap();
+        let exams = [exam("2027-06-01"), exam("2026-12-26"), exam("2025-12-20")];
+        assert_eq!(current_exam(&exams, today).unwrap().date, exams[1].date);
+        let past = [exam("2025-12-20"), exam("2026-11-01")];
+        assert_eq!(current_exam(&past, today).unwrap().date, past[1].date);
+        assert!(current_exam(&[], today).is_none());
+    }
+
+    #[rstest]
+    fn today_before_the_day_start_is_still_yesterday() {
+        let rules = DayRules::new(vec![DayRule {
+            id: DayRuleId::generate(),
+            effective_from: "2026-11-01T00:00:00Z".parse().unwrap(),
+            tz: chrono_tz::Asia::Shanghai,
+            day_start: DayStart::DEFAULT,
+        }])
+        .unwrap();
+        let subjects = [Subject {
+            id: SubjectId::generate(),
+            name: "政治".into(),
+            color: "#e5484d".into(),
+            position: 0,
+        }];
+        let exams = [exam("2026-12-26")];
+        let view = today_view(&TodayInputs {
+            now: "2026-11-22T18:30:00Z".parse().unwrap(), // 02:30 on the 23rd in Shanghai
+            rules: &rules,
+            exams: &exams,
+            started_on: Some("2026-11-20".parse().unwrap()),
+            subjects: &subjects,
+            minutes: &[(subjects[0].id, 25)].into(),
+            target: DailyTarget::from_minutes(480).unwrap(),
+        });
+        assert_eq!(view.date, "2026-11-22".parse::<NaiveDate>().unwrap());
+        assert_eq!(view.iso_weekday, 7);
+        assert_eq!(view.local_now, "2026-11-23T02:30");
+        assert_eq!(view.exam.unwrap().countdown, Countdown::Upcoming { days_left: 34 });
+        assert_eq!(view.plan_day, Some(3));
+        assert_eq!(view.total_minutes, 25);
+        assert_eq!(view.utc_offset, "+08:00");
+    }
+}

@@ -1,0 +1,33 @@
+//! Repositories: one module per table, each a set of functions over a `&mut SqliteConnection`
+//! (a pooled connection or a transaction), so the caller decides the transaction boundaries and
+//! they are visible at the call site. No business rules here: those live in daka-core.
+
+pub(crate) mod day_rules;
+pub(crate) mod exams;
+pub(crate) mod meta;
+pub(crate) mod settings;
+pub(crate) mod subjects;
+
+use chrono::{DateTime, TimeZone, Utc};
+use daka_core::ids::DeviceId;
+
+use crate::error::{Result, StoreError};
+
+/// Instants are stored as Unix milliseconds.
+pub(crate) fn to_millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_millis(ms: i64, what: &str) -> Result<DateTime<Utc>> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .ok_or_else(|| StoreError::corrupt(format!("{what}: {ms} is not an instant")))
+}
+
+/// What every write records besides its data: when, which clock version, which device.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stamp {
+    pub(crate) now_millis: i64,
+    pub(crate) version: i64,
+    pub(crate) device_id: DeviceId,
+}

@@ -1,0 +1,57 @@
+//! `settings`: one JSON value per key.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::SqliteConnection;
+
+use super::Stamp;
+use crate::error::{Result, StoreError};
+
+/// The keys in use. Adding a key needs no migration; renaming one does.
+pub(crate) mod keys {
+    pub(crate) const LANGUAGE: &str = "language";
+    pub(crate) const DAILY_TARGET_MIN: &str = "daily_target_min";
+    pub(crate) const WAKE_TIME_MIN: &str = "wake_time_min";
+    /// The first study day (onboarding), `YYYY-MM-DD`. Its presence means onboarding is done.
+    pub(crate) const STARTED_ON: &str = "started_on";
+}
+
+pub(crate) async fn get<T: DeserializeOwned>(
+    conn: &mut SqliteConnection,
+    key: &str,
+) -> Result<Option<T>> {
+    let raw: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?1")
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    raw.map(|raw| {
+        serde_json::from_str(&raw)
+            .map_err(|e| StoreError::corrupt(format!("setting {key} = {raw:?}: {e}")))
+    })
+    .transpose()
+}
+
+pub(crate) async fn put<T: Serialize>(
+    conn: &mut SqliteConnection,
+    key: &str,
+    value: &T,
+    stamp: &Stamp,
+) -> Result<()> {
+    let json = serde_json::to_string(value)
+        .map_err(|e| StoreError::corrupt(format!("setting {key} does not serialize: {e}")))?;
+    sqlx::query(
+        "INSERT INTO settings (key, value, updated_utc, version, device_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (key) DO UPDATE SET
+            value = excluded.value, updated_utc = excluded.updated_utc,
+            version = excluded.version, device_id = excluded.device_id",
+    )
+    .bind(key)
+    .bind(json)
+    .bind(stamp.now_millis)
+    .bind(stamp.version)
+    .bind(stamp.device_id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}

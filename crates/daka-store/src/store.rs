@@ -1,0 +1,139 @@
+//! The [`Store`] handle: opening, transactions, consistent snapshots.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use daka_core::day_rules::DayRules;
+use daka_core::ids::DeviceId;
+use daka_core::lang::Lang;
+use daka_core::profile::{DailyTarget, Exam, WakeTime};
+use daka_core::subject::Subject;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::db;
+use crate::error::{Result, StoreError};
+use crate::paths;
+use crate::repo::settings::keys;
+use crate::repo::{Stamp, day_rules, exams, meta, settings, subjects, to_millis};
+
+/// A cheap, cloneable handle to the local database (it wraps a connection pool).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    data_dir: PathBuf,
+    device_id: DeviceId,
+    pre_migrate_backup: Option<PathBuf>,
+}
+
+/// Everything the settings and Today views read, taken in one read transaction so the parts
+/// agree with each other.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub language: Option<Lang>,
+    /// `None` until onboarding is complete.
+    pub profile: Option<ProfileSnapshot>,
+}
+
+/// The parts that exist once onboarding is complete.
+#[derive(Debug, Clone)]
+pub struct ProfileSnapshot {
+    pub started_on: NaiveDate,
+    pub daily_target: DailyTarget,
+    pub wake_time: WakeTime,
+    pub exams: Vec<Exam>,
+    pub subjects: Vec<Subject>,
+    pub day_rules: DayRules,
+}
+
+impl Store {
+    /// Opens the store in `data_dir`, creating the folder and the database as needed, backing
+    /// the file up if it must be migrated, and migrating it.
+    pub async fn open(data_dir: &Path, now: DateTime<Utc>) -> Result<Self> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::io(data_dir, e))?;
+        let (pool, pre_migrate_backup) =
+            db::open_pool(&paths::db_path(data_dir), &paths::backup_dir(data_dir), now).await?;
+        let mut conn = pool.begin_with("BEGIN IMMEDIATE").await?;
+        let device_id = meta::device_id(&mut conn).await?;
+        conn.commit().await?;
+        Ok(Self { pool, data_dir: data_dir.to_owned(), device_id, pre_migrate_backup })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// The backup made before migrating at this start, if any.
+    pub fn pre_migrate_backup(&self) -> Option<&Path> {
+        self.pre_migrate_backup.as_deref()
+    }
+
+    /// Closes every connection, checkpointing the WAL into the main file.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock up front: a deferred
+    /// transaction that reads first and writes later can fail with SQLITE_BUSY under WAL.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// The stamp for a write at `now`: advances and persists the clock in the same transaction.
+    pub(crate) async fn stamp(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        now: DateTime<Utc>,
+    ) -> Result<Stamp> {
+        let now_millis = to_millis(now);
+        let version = meta::next_version(tx, now_millis).await?;
+        Ok(Stamp { now_millis, version, device_id: self.device_id })
+    }
+
+    pub async fn snapshot(&self) -> Result<Snapshot> {
+        let mut tx = self.pool.begin().await?;
+        let snapshot = read_snapshot(&mut tx).await?;
+        tx.commit().await?;
+        Ok(snapshot)
+    }
+
+    /// Sets the UI language. Allowed before onboarding: the language switch on the first screen.
+    pub async fn set_language(&self, lang: Lang, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let stamp = self.stamp(&mut tx, now).await?;
+        settings::put(&mut tx, keys::LANGUAGE, &lang, &stamp).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) async fn read_snapshot(tx: &mut Transaction<'static, Sqlite>) -> Result<Snapshot> {
+    let language = settings::get::<Lang>(tx, keys::LANGUAGE).await?;
+    let Some(started_on) = settings::get::<NaiveDate>(tx, keys::STARTED_ON).await? else {
+        return Ok(Snapshot { language, profile: None });
+    };
+    let missing = |key: &str| StoreError::corrupt(format!("setting {key} is missing"));
+    let daily_target = settings::get::<DailyTarget>(tx, keys::DAILY_TARGET_MIN)
+        .await?
+        .ok_or_else(|| missing(keys::DAILY_TARGET_MIN))?;
+    let wake_time = settings::get::<WakeTime>(tx, keys::WAKE_TIME_MIN)
+        .await?
+        .ok_or_else(|| missing(keys::WAKE_TIME_MIN))?;
+    let rules = day_rules::list(tx).await?;
+    let day_rules =
+        DayRules::new(rules).map_err(|_| StoreError::corrupt("there are no day rules"))?;
+    Ok(Snapshot {
+        language,
+        profile: Some(ProfileSnapshot {
+            started_on,
+            daily_target,
+            wake_time,
+            exams: exams::list(tx).await?,
+            subjects: subjects::list(tx).await?,
+            day_rules,
+        }),
+    })
+}
