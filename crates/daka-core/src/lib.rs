@@ -12,6 +12,7 @@ pub mod ids;
 pub mod lang;
 pub mod onboarding;
 pub mod profile;
+pub mod settings_view;
 pub mod subject;
 pub mod today;
 pub mod validation;

@@ -20,7 +20,8 @@ pub struct OnboardingInput {
     /// `YYYY-MM-DD`
     pub exam_date: String,
     pub subjects: Vec<SubjectDraft>,
-    pub daily_target_hours: f64,
+    /// Hours, e.g. 7.5; `None` when the field was left empty.
+    pub daily_target_hours: Option<f64>,
     /// `HH:MM`
     pub wake_time: String,
     /// IANA name, e.g. `Asia/Shanghai`
@@ -117,7 +118,7 @@ mod tests {
             subjects: vec![SubjectDraft {
                 id: None, name: "政治".into(), color: "#e5484d".into()
             }],
-            daily_target_hours: 8.0,
+            daily_target_hours: Some(8.0),
             wake_time: "06:30".into(),
             time_zone: "Asia/Shanghai".into(),
             day_start: "04:00".into(),
@@ -140,8 +141,9 @@ mod tests {
     #[case::bad_language(|i: &mut OnboardingInput| i.language = "fr".into(), "language")]
     #[case::impossible_date(|i: &mut OnboardingInput| i.exam_date = "2027-02-30".into(), "exam_date")]
     #[case::past_date(|i: &mut OnboardingInput| i.exam_date = "2026-11-21".into(), "exam_date")]
-    #[case::zero_target(|i: &mut OnboardingInput| i.daily_target_hours = 0.0, "daily_target")]
-    #[case::huge_target(|i: &mut OnboardingInput| i.daily_target_hours = 30.0, "daily_target")]
+    #[case::zero_target(|i: &mut OnboardingInput| i.daily_target_hours = Some(0.0), "daily_target")]
+    #[case::huge_target(|i: &mut OnboardingInput| i.daily_target_hours = Some(30.0), "daily_target")]
+    #[case::empty_target(|i: &mut OnboardingInput| i.daily_target_hours = None, "daily_target")]
     #[case::no_subjects(|i: &mut OnboardingInput| i.subjects.clear(), "subjects")]
     #[case::empty_subject(|i: &mut OnboardingInput| i.subjects[0].name = String::new(), "subjects.0.name")]
     #[case::long_subject(|i: &mut OnboardingInput| i.subjects[0].name = "x".repeat(200), "subjects.0.name")]

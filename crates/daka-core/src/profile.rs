@@ -4,7 +4,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::day::{format_hm, parse_hm};
+use crate::day_rules::DayRules;
 use crate::ids::ExamId;
+use crate::subject::Subject;
 use crate::validation::{Invalid, ValidationErrors, parse_date, single_line};
 
 /// Longest exam name, in characters ("2027 全国硕士研究生招生考试" is 16).
@@ -23,6 +25,20 @@ pub struct Exam {
     pub id: ExamId,
     pub name: String,
     pub date: NaiveDate,
+}
+
+/// Everything a user set up: what the Today and Settings views are computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// The first study day (the day of onboarding).
+    pub started_on: NaiveDate,
+    pub daily_target: DailyTarget,
+    pub wake_time: WakeTime,
+    /// Live exams, by date.
+    pub exams: Vec<Exam>,
+    /// Live subjects, in the user's order.
+    pub subjects: Vec<Subject>,
+    pub day_rules: DayRules,
 }
 
 /// Minutes of study a day the user aims for, 30..=1080.
@@ -157,7 +173,8 @@ pub struct ProfileInput {
     pub exam_name: String,
     /// `YYYY-MM-DD`
     pub exam_date: String,
-    pub daily_target_hours: f64,
+    /// Hours, e.g. 7.5; `None` when the field was left empty.
+    pub daily_target_hours: Option<f64>,
     /// `HH:MM`
     pub wake_time: String,
 }
@@ -181,8 +198,10 @@ pub fn validate_profile(
     let exam_name = errors.check("exam_name", validate_exam_name(&input.exam_name));
     let exam_date =
         errors.check("exam_date", validate_exam_date(&input.exam_date, today, current_exam));
-    let daily_target =
-        errors.check("daily_target", DailyTarget::from_hours(input.daily_target_hours));
+    let daily_target = errors.check(
+        "daily_target",
+        input.daily_target_hours.ok_or(Invalid::Required).and_then(DailyTarget::from_hours),
+    );
     let wake_time = errors.check("wake_time", WakeTime::parse(&input.wake_time));
     match (exam_name, exam_date, daily_target, wake_time) {
         (Some(exam_name), Some(exam_date), Some(daily_target), Some(wake_time))
@@ -208,7 +227,7 @@ mod tests {
         ProfileInput {
             exam_name: "2027 考研".into(),
             exam_date: "2026-12-26".into(),
-            daily_target_hours: 8.0,
+            daily_target_hours: Some(8.0),
             wake_time: "06:30".into(),
         }
     }
@@ -276,7 +295,7 @@ mod tests {
         let bad = ProfileInput {
             exam_name: " ".into(),
             exam_date: "2027-02-30".into(),
-            daily_target_hours: 30.0,
+            daily_target_hours: Some(30.0),
             wake_time: "25:00".into(),
         };
         let err = validate_profile(&bad, d("2026-11-22"), None).unwrap_err();

@@ -7,9 +7,8 @@ use serde::Serialize;
 
 use crate::countdown::{Countdown, plan_day};
 use crate::day::format_hm;
-use crate::day_rules::DayRules;
 use crate::ids::SubjectId;
-use crate::profile::{DailyTarget, Exam};
+use crate::profile::{Exam, Profile};
 use crate::subject::Subject;
 use crate::zones::offset_at;
 
@@ -63,48 +62,37 @@ pub fn current_exam(exams: &[Exam], today: NaiveDate) -> Option<&Exam> {
         .or_else(|| exams.iter().max_by_key(|e| e.date))
 }
 
-/// Inputs the Today view is computed from.
-#[derive(Debug)]
-pub struct TodayInputs<'a> {
-    pub now: DateTime<Utc>,
-    pub rules: &'a DayRules,
-    pub exams: &'a [Exam],
-    /// The first study day (onboarding).
-    pub started_on: Option<NaiveDate>,
-    pub subjects: &'a [Subject],
-    /// Minutes per subject recorded for today; subjects not listed have 0.
-    pub minutes: &'a HashMap<SubjectId, u32>,
-    pub target: DailyTarget,
-}
-
-pub fn today_view(inputs: &TodayInputs<'_>) -> TodayView {
-    let now = inputs.now;
-    let rule = inputs.rules.rule_at(now);
-    let date = inputs.rules.logical_date(now);
-    let local = now.with_timezone(&rule.tz);
-    let subjects: Vec<SubjectMinutes> = inputs
-        .subjects
-        .iter()
-        .map(|s| SubjectMinutes {
-            subject: s.clone(),
-            minutes: inputs.minutes.get(&s.id).copied().unwrap_or(0),
-        })
-        .collect();
-    TodayView {
-        date,
-        iso_weekday: date.weekday().number_from_monday(),
-        time_zone: rule.tz.name().to_owned(),
-        utc_offset: offset_at(rule.tz, now),
-        day_start: format_hm(u32::from(rule.day_start.minutes())),
-        local_now: local.format("%Y-%m-%dT%H:%M").to_string(),
-        exam: current_exam(inputs.exams, date).map(|e| ExamCountdown {
-            exam: e.clone(),
-            countdown: Countdown::between(date, e.date),
-        }),
-        plan_day: inputs.started_on.and_then(|s| plan_day(s, date)),
-        total_minutes: subjects.iter().map(|s| s.minutes).sum(),
-        subjects,
-        target_minutes: inputs.target.minutes(),
+impl Profile {
+    /// The Today view at `now`. `minutes` holds the minutes recorded today per subject;
+    /// subjects not listed have 0.
+    pub fn today_view(&self, now: DateTime<Utc>, minutes: &HashMap<SubjectId, u32>) -> TodayView {
+        let rule = self.day_rules.rule_at(now);
+        let date = self.day_rules.logical_date(now);
+        let local = now.with_timezone(&rule.tz);
+        let subjects: Vec<SubjectMinutes> = self
+            .subjects
+            .iter()
+            .map(|s| SubjectMinutes {
+                subject: s.clone(),
+                minutes: minutes.get(&s.id).copied().unwrap_or(0),
+            })
+            .collect();
+        TodayView {
+            date,
+            iso_weekday: date.weekday().number_from_monday(),
+            time_zone: rule.tz.name().to_owned(),
+            utc_offset: offset_at(rule.tz, now),
+            day_start: format_hm(u32::from(rule.day_start.minutes())),
+            local_now: local.format("%Y-%m-%dT%H:%M").to_string(),
+            exam: current_exam(&self.exams, date).map(|e| ExamCountdown {
+                exam: e.clone(),
+                countdown: Countdown::between(date, e.date),
+            }),
+            plan_day: plan_day(self.started_on, date),
+            total_minutes: subjects.iter().map(|s| s.minutes).sum(),
+            subjects,
+            target_minutes: self.daily_target.minutes(),
+        }
     }
 }
 
@@ -114,8 +102,10 @@ mod tests {
 
     use super::*;
     use crate::day::DayStart;
-    use crate::day_rules::DayRule;
+    use crate::day_rules::{DayRule, DayRules};
     use crate::ids::{DayRuleId, ExamId};
+    use crate::lang::Lang;
+    use crate::profile::{DailyTarget, WakeTime};
 
     fn exam(date: &str) -> Exam {
         Exam { id: ExamId::generate(), name: format!("exam {date}"), date: date.parse().unwrap() }
@@ -140,22 +130,23 @@ mod tests {
             day_start: DayStart::DEFAULT,
         }])
         .unwrap();
-        let subjects = [Subject {
+        let subject = Subject {
             id: SubjectId::generate(),
             name: "政治".into(),
             color: "#e5484d".into(),
             position: 0,
-        }];
-        let exams = [exam("2026-12-26")];
-        let view = today_view(&TodayInputs {
-            now: "2026-11-22T18:30:00Z".parse().unwrap(), // 02:30 on the 23rd in Shanghai
-            rules: &rules,
-            exams: &exams,
-            started_on: Some("2026-11-20".parse().unwrap()),
-            subjects: &subjects,
-            minutes: &[(subjects[0].id, 25)].into(),
-            target: DailyTarget::from_minutes(480).unwrap(),
-        });
+        };
+        let profile = Profile {
+            started_on: "2026-11-20".parse().unwrap(),
+            daily_target: DailyTarget::from_minutes(480).unwrap(),
+            wake_time: WakeTime::from_minutes(390).unwrap(),
+            exams: vec![exam("2026-12-26")],
+            subjects: vec![subject.clone()],
+            day_rules: rules,
+        };
+        // 02:30 on the 23rd in Shanghai
+        let view =
+            profile.today_view("2026-11-22T18:30:00Z".parse().unwrap(), &[(subject.id, 25)].into());
         assert_eq!(view.date, "2026-11-22".parse::<NaiveDate>().unwrap());
         assert_eq!(view.iso_weekday, 7);
         assert_eq!(view.local_now, "2026-11-23T02:30");
@@ -163,5 +154,10 @@ mod tests {
         assert_eq!(view.plan_day, Some(3));
         assert_eq!(view.total_minutes, 25);
         assert_eq!(view.utc_offset, "+08:00");
+
+        let settings = profile.settings_view(Lang::En, "2026-11-22T18:30:00Z".parse().unwrap());
+        assert_eq!(settings.day_start, "04:00");
+        assert_eq!(settings.wake_time, "06:30");
+        assert!(settings.pending_day_rule.is_none());
     }
 }

@@ -13,4 +13,4 @@ mod repo;
 mod store;
 
 pub use error::{Result, StoreError};
-pub use store::{ProfileSnapshot, Snapshot, Store};
+pub use store::{Snapshot, Store};

@@ -11,7 +11,7 @@ use daka_core::day::{DayStart, parse_time_zone};
 use daka_core::day_rules::DayRule;
 use daka_core::ids::{DayRuleId, ExamId, SubjectId};
 use daka_core::onboarding::{OnboardingInput, validate_onboarding};
-use daka_core::profile::{Exam, ProfileInput, validate_profile};
+use daka_core::profile::{Exam, Profile, ProfileInput, validate_profile};
 use daka_core::subject::{Subject, SubjectDraft, validate_subjects};
 use daka_core::today::current_exam;
 use daka_core::validation::ValidationErrors;
@@ -20,7 +20,7 @@ use sqlx::{Sqlite, Transaction};
 use crate::error::{Result, StoreError};
 use crate::repo::settings::keys;
 use crate::repo::{day_rules, exams, settings, subjects};
-use crate::store::{ProfileSnapshot, Store, read_snapshot};
+use crate::store::{Store, read_snapshot};
 
 impl Store {
     /// Saves the first-start answers. Refused if onboarding was already completed, so a second
@@ -29,7 +29,7 @@ impl Store {
         &self,
         input: &OnboardingInput,
         now: DateTime<Utc>,
-    ) -> Result<ProfileSnapshot> {
+    ) -> Result<Profile> {
         let valid = validate_onboarding(input, now).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         if settings::get::<String>(&mut tx, keys::STARTED_ON).await?.is_some() {
@@ -72,11 +72,7 @@ impl Store {
     ///
     /// The exam row is edited in place, except when the exam it describes is already over and a
     /// new date is entered: then the next exam is added and the past one stays in history.
-    pub async fn save_profile(
-        &self,
-        input: &ProfileInput,
-        now: DateTime<Utc>,
-    ) -> Result<ProfileSnapshot> {
+    pub async fn save_profile(&self, input: &ProfileInput, now: DateTime<Utc>) -> Result<Profile> {
         let mut tx = self.begin_write().await?;
         let current = require_profile(&mut tx).await?;
         let today = current.day_rules.logical_date(now);
@@ -113,7 +109,7 @@ impl Store {
         &self,
         drafts: &[SubjectDraft],
         now: DateTime<Utc>,
-    ) -> Result<ProfileSnapshot> {
+    ) -> Result<Profile> {
         let mut tx = self.begin_write().await?;
         let existing = require_profile(&mut tx).await?.subjects;
         let known: HashSet<SubjectId> = existing.iter().map(|s| s.id).collect();
@@ -151,7 +147,7 @@ impl Store {
         time_zone: &str,
         day_start: &str,
         now: DateTime<Utc>,
-    ) -> Result<ProfileSnapshot> {
+    ) -> Result<Profile> {
         let mut errors = ValidationErrors::new();
         let tz = errors.check("time_zone", parse_time_zone(time_zone));
         let ds = errors.check("day_start", DayStart::parse(day_start));
@@ -178,7 +174,7 @@ impl Store {
     }
 
     /// Drops a day-rule change that has not taken effect yet.
-    pub async fn cancel_day_rule_change(&self, now: DateTime<Utc>) -> Result<ProfileSnapshot> {
+    pub async fn cancel_day_rule_change(&self, now: DateTime<Utc>) -> Result<Profile> {
         let mut tx = self.begin_write().await?;
         require_profile(&mut tx).await?;
         let stamp = self.stamp(&mut tx, now).await?;
@@ -189,6 +185,6 @@ impl Store {
     }
 }
 
-async fn require_profile(tx: &mut Transaction<'static, Sqlite>) -> Result<ProfileSnapshot> {
+async fn require_profile(tx: &mut Transaction<'static, Sqlite>) -> Result<Profile> {
     read_snapshot(tx).await?.profile.ok_or(StoreError::NotOnboarded)
 }

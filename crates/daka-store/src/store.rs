@@ -6,8 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use daka_core::day_rules::DayRules;
 use daka_core::ids::DeviceId;
 use daka_core::lang::Lang;
-use daka_core::profile::{DailyTarget, Exam, WakeTime};
-use daka_core::subject::Subject;
+use daka_core::profile::{DailyTarget, Profile, WakeTime};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::db;
@@ -31,18 +30,7 @@ pub struct Store {
 pub struct Snapshot {
     pub language: Option<Lang>,
     /// `None` until onboarding is complete.
-    pub profile: Option<ProfileSnapshot>,
-}
-
-/// The parts that exist once onboarding is complete.
-#[derive(Debug, Clone)]
-pub struct ProfileSnapshot {
-    pub started_on: NaiveDate,
-    pub daily_target: DailyTarget,
-    pub wake_time: WakeTime,
-    pub exams: Vec<Exam>,
-    pub subjects: Vec<Subject>,
-    pub day_rules: DayRules,
+    pub profile: Option<Profile>,
 }
 
 impl Store {
@@ -100,6 +88,11 @@ impl Store {
         Ok(snapshot)
     }
 
+    /// The profile, or [`StoreError::NotOnboarded`] before onboarding.
+    pub async fn profile(&self) -> Result<Profile> {
+        self.snapshot().await?.profile.ok_or(StoreError::NotOnboarded)
+    }
+
     /// Sets the UI language. Allowed before onboarding: the language switch on the first screen.
     pub async fn set_language(&self, lang: Lang, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
@@ -127,7 +120,7 @@ pub(crate) async fn read_snapshot(tx: &mut Transaction<'static, Sqlite>) -> Resu
         DayRules::new(rules).map_err(|_| StoreError::corrupt("there are no day rules"))?;
     Ok(Snapshot {
         language,
-        profile: Some(ProfileSnapshot {
+        profile: Some(Profile {
             started_on,
             daily_target,
             wake_time,

@@ -1,5 +1,7 @@
 //! The store against a real SQLite file in a temporary directory.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chrono::{DateTime, Utc};
 use daka_core::lang::Lang;
 use daka_core::onboarding::OnboardingInput;
@@ -32,7 +34,7 @@ fn onboarding() -> OnboardingInput {
             draft("数学一", "#12a594"),
             draft("专业课", "#f76b15"),
         ],
-        daily_target_hours: 8.0,
+        daily_target_hours: Some(8.0),
         wake_time: "06:30".into(),
         time_zone: "Asia/Shanghai".into(),
         day_start: "04:00".into(),
@@ -150,7 +152,7 @@ fn profile(date: &str) -> ProfileInput {
     ProfileInput {
         exam_name: "2027 考研".into(),
         exam_date: date.into(),
-        daily_target_hours: 6.5,
+        daily_target_hours: Some(6.5),
         wake_time: "07:00".into(),
     }
 }
@@ -164,7 +166,7 @@ async fn profile_edits_the_exam_in_place_and_refuses_bad_values_whole() {
     assert_eq!(p.daily_target.minutes(), 390);
 
     let mut bad = profile("2027-02-30");
-    bad.daily_target_hours = 30.0;
+    bad.daily_target_hours = Some(30.0);
     let fields = invalid_fields(store.save_profile(&bad, now()).await.unwrap_err());
     assert_eq!(fields.len(), 2);
     let p = store.snapshot().await.unwrap().profile.unwrap();

@@ -1,0 +1,8 @@
+//! Tauri commands: each validates its arguments, calls a crate and maps the error. No business
+//! logic lives here (DESIGN.md §3); a rule found in a command is a bug to move into daka-core.
+
+pub mod app;
+pub mod names;
+pub mod onboarding;
+pub mod settings;
+pub mod today;

@@ -1,0 +1,81 @@
+//! Settings: everything onboarding asked, editable.
+
+use daka_core::profile::ProfileInput;
+use daka_core::settings_view::SettingsView;
+use daka_core::subject::SubjectDraft;
+use tauri::State;
+
+use crate::error::AppError;
+use crate::ipc::Arg;
+use crate::state::AppState;
+
+fn view(state: &AppState, profile: &daka_core::profile::Profile) -> SettingsView {
+    profile.settings_view(state.lang(), state.now())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn settings(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
+    let profile =
+        state.store()?.profile().await.map_err(|e| AppError::from_store(e, state.lang()))?;
+    Ok(view(&state, &profile))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_profile(
+    state: State<'_, AppState>,
+    input: Arg<ProfileInput>,
+) -> Result<SettingsView, AppError> {
+    let input = input.decode("input", state.lang())?;
+    let profile = state
+        .store()?
+        .save_profile(&input, state.now())
+        .await
+        .map_err(|e| AppError::from_store(e, state.lang()))?;
+    Ok(view(&state, &profile))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_subjects(
+    state: State<'_, AppState>,
+    subjects: Arg<Vec<SubjectDraft>>,
+) -> Result<SettingsView, AppError> {
+    let subjects = subjects.decode("subjects", state.lang())?;
+    let profile = state
+        .store()?
+        .save_subjects(&subjects, state.now())
+        .await
+        .map_err(|e| AppError::from_store(e, state.lang()))?;
+    Ok(view(&state, &profile))
+}
+
+/// Requests a new home time zone / day start, effective at the next study-day boundary.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_day_rule(
+    state: State<'_, AppState>,
+    time_zone: Arg<String>,
+    day_start: Arg<String>,
+) -> Result<SettingsView, AppError> {
+    let time_zone = time_zone.decode("time_zone", state.lang())?;
+    let day_start = day_start.decode("day_start", state.lang())?;
+    let profile = state
+        .store()?
+        .change_day_rule(&time_zone, &day_start, state.now())
+        .await
+        .map_err(|e| AppError::from_store(e, state.lang()))?;
+    Ok(view(&state, &profile))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_day_rule_change(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
+    let profile = state
+        .store()?
+        .cancel_day_rule_change(state.now())
+        .await
+        .map_err(|e| AppError::from_store(e, state.lang()))?;
+    Ok(view(&state, &profile))
+}

@@ -1,0 +1,7 @@
+// Keeps a console window from opening next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+#![forbid(unsafe_code)]
+
+fn main() {
+    daka_lib::run();
+}
