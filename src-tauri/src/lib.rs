@@ -10,6 +10,7 @@ pub mod error;
 pub mod ipc;
 mod logging;
 pub mod state;
+mod webview;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -19,6 +20,7 @@ use daka_core::clock::{Clock, SystemClock};
 use daka_core::lang::Lang;
 use daka_core::zones::detect_time_zone;
 use daka_store::{Store, paths};
+use tauri::webview::PageLoadEvent;
 use tauri::{Manager, Runtime};
 
 use crate::state::{AppState, SystemInfo};
@@ -40,6 +42,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
         .disable_serde_phases()
+        .constant("SUBJECT_PALETTE", daka_core::subject::PALETTE)
         .commands(tauri_specta::collect_commands![
             app::app_info,
             app::set_language,
@@ -124,30 +127,41 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             .plugin(single_instance(launch.data_dir.as_deref()))
             .plugin(window_state(launch.data_dir.as_deref()));
     }
-    builder.invoke_handler(ipc::typed_invoke_handler(specta.invoke_handler())).setup(move |app| {
-        let data_dir = match &launch.data_dir {
-            Some(dir) => dir.clone(),
-            None => app.path().app_data_dir()?,
-        };
-        if launch.desktop_plugins {
-            logging::init(&data_dir);
-        }
-        specta.mount_events(app);
-        let now = launch.clock.now();
-        let store = tauri::async_runtime::block_on(Store::open(&data_dir, now));
-        if let Err(e) = &store {
-            tracing::error!(error = %e, dir = %data_dir.display(), "cannot open the database");
-        }
-        let lang = launch.system.lang;
-        app.manage(AppState::new(
-            store,
-            launch.clock.clone(),
-            lang,
-            launch.system.clone(),
-            data_dir,
-        ));
-        Ok(())
-    })
+    builder
+        .invoke_handler(ipc::typed_invoke_handler(specta.invoke_handler()))
+        .on_page_load(|_, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                let ms = started_at().elapsed().as_secs_f64() * 1000.0;
+                tracing::info!(target: "daka::startup", ms, "page loaded");
+            }
+        })
+        .setup(move |app| {
+            let data_dir = match &launch.data_dir {
+                Some(dir) => dir.clone(),
+                None => app.path().app_data_dir()?,
+            };
+            if launch.desktop_plugins {
+                logging::init(&data_dir);
+            }
+            specta.mount_events(app);
+            let now = launch.clock.now();
+            let store = tauri::async_runtime::block_on(Store::open(&data_dir, now));
+            if let Err(e) = &store {
+                tracing::error!(error = %e, dir = %data_dir.display(), "cannot open the database");
+            }
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
+            let lang = launch.system.lang;
+            app.manage(AppState::new(
+                store,
+                launch.clock.clone(),
+                lang,
+                launch.system.clone(),
+                data_dir,
+            ));
+            Ok(())
+        })
 }
 
 /// One Daka per data directory: a second launch focuses the running window instead. With

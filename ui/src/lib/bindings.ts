@@ -32,6 +32,9 @@ export const commands = {
 	uiReady: (screen: string) => typedError<null, AppError>(__TAURI_INVOKE("ui_ready", { screen })),
 };
 
+/* Constants */
+export const SUBJECT_PALETTE = ["#e5484d","#3e63dd","#12a594","#f76b15","#8e4ec6","#0090ff","#d6409f","#46a758","#ab6400","#7d7d7d"] as const;
+
 /* Types */
 export type AppError = {
 	kind: ErrorKind,
@@ -103,6 +106,7 @@ export type OnboardingInput = {
 	/**  `YYYY-MM-DD` */
 	exam_date: string,
 	subjects: SubjectDraft[],
+	/**  Hours, e.g. 7.5; `None` when the field was left empty. */
 	daily_target_hours: number | null,
 	/**  `HH:MM` */
 	wake_time: string,
@@ -137,6 +141,7 @@ export type ProfileInput = {
 	exam_name: string,
 	/**  `YYYY-MM-DD` */
 	exam_date: string,
+	/**  Hours, e.g. 7.5; `None` when the field was left empty. */
 	daily_target_hours: number | null,
 	/**  `HH:MM` */
 	wake_time: string,

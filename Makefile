@@ -1,0 +1,105 @@
+# Daka's entry points. The two that matter: `make run` and `make test` (see README.md).
+# Both install what is missing first (scripts/setup.sh), so a fresh clone needs only Rust,
+# Node.js and git.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+
+# The test build: the same features for `cargo test`, clippy and the binary the real-window
+# tests drive, so everything shares one compilation. `pinned-clock` lets tests set DAKA_NOW.
+TEST_FEATURES := pinned-clock,tauri/custom-protocol,tauri/test
+# What users run: the UI served from the binary, no test hooks.
+APP_FEATURES := tauri/custom-protocol
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+XVFB := xvfb-run -a -s "-screen 0 1600x1000x24"
+
+.PHONY: help run dev test setup-run setup-test ui ui-check rust-check rust-test e2e-build e2e \
+	bindings deb deb-check bench screenshots clean
+
+help:
+	@echo "make run          build and open Daka (installs what is missing)"
+	@echo "make test         every check and test, including the real-window tests under Xvfb"
+	@echo "make dev          run with the Vite dev server and hot reload"
+	@echo "make e2e          only the real-window tests"
+	@echo "make bindings     regenerate ui/src/lib/bindings.ts from the Rust commands"
+	@echo "make deb          build the Debian package (target/release/bundle/deb)"
+	@echo "make bench        start-up time and memory, next to a bare Tauri window"
+	@echo "make screenshots  capture every screen into OUT (default: /tmp/daka-screenshots)"
+
+setup-run:
+	@scripts/setup.sh run
+
+setup-test:
+	@scripts/setup.sh test
+
+ui:
+	@echo "[ui] building the web UI"
+	@cd ui && npm run --silent build -- --logLevel warn
+
+# --- make run ---------------------------------------------------------------------------------
+run: setup-run ui
+	@echo "[run] building Daka (release; the first build takes a few minutes)"
+	cargo build --release --features $(APP_FEATURES) --bin daka
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		echo "[run] No display found. To run Daka on a virtual display:"; \
+		echo "        xvfb-run -a $(CARGO_TARGET_DIR)/release/daka"; \
+		exit 2; \
+	fi
+	$(CARGO_TARGET_DIR)/release/daka
+
+dev: setup-run
+	$(TAURI) dev
+
+# --- make test --------------------------------------------------------------------------------
+test: setup-test ui ui-check rust-check rust-test e2e
+	@echo "[test] all checks passed"
+
+ui-check:
+	@echo "[ui] svelte-check, eslint, vitest"
+	cd ui && npm run --silent check && npm run --silent lint && npm run --silent test
+
+rust-check:
+	@echo "[rust] rustfmt and clippy"
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --features $(TEST_FEATURES) -- -D warnings
+
+rust-test:
+	@echo "[rust] cargo test (workspace)"
+	cargo test --workspace --features $(TEST_FEATURES)
+
+e2e-build:
+	cargo build --features $(TEST_FEATURES) --bin daka
+
+e2e: e2e-build
+	@echo "[e2e] real window under Xvfb, driven by WebKitWebDriver"
+	DAKA_APP_BIN=$(CARGO_TARGET_DIR)/debug/daka $(XVFB) \
+		node --test --test-concurrency=1 --test-timeout=120000 tests/e2e/*.test.mjs
+
+bindings: ui
+	DAKA_UPDATE_BINDINGS=1 cargo test --features $(TEST_FEATURES) --test bindings
+
+# --- packaging --------------------------------------------------------------------------------
+deb: setup-run
+	$(TAURI) build --bundles deb
+	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
+
+deb-check: deb setup-test
+	scripts/check-deb.sh $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
+
+# --- benchmarks and screenshots ----------------------------------------------------------------
+bench: ui
+	@scripts/setup.sh bench
+	cargo build --release --features $(APP_FEATURES) --bin daka --example bare_window
+	DAKA_BENCH_TARGET=$(CARGO_TARGET_DIR)/release $(XVFB) node bench/startup.mjs
+
+OUT ?= /tmp/daka-screenshots
+screenshots: setup-test ui e2e-build
+	DAKA_APP_BIN=$(CARGO_TARGET_DIR)/debug/daka $(XVFB) node scripts/screenshots.mjs $(OUT)
+
+clean:
+	cargo clean
+	rm -rf ui/dist

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs what Daka needs to build, run and test, skipping what is already there.
+#
+#   scripts/setup.sh run     system libraries to build and run the app, npm packages
+#   scripts/setup.sh test    ... plus Xvfb and WebKitWebDriver for the real-window tests
+#   scripts/setup.sh bench   ... plus what the benchmarks use
+#
+# Debian 12 / Ubuntu 22.04+. Uses sudo for apt-get when not run as root. Needs Rust (cargo),
+# Node.js >= 20.19 with npm, and git, which it checks but does not install.
+set -euo pipefail
+
+purpose=${1:-run}
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+say() { printf '\033[1;36m[setup]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[setup]\033[0m %s\n' "$*" >&2; exit 1; }
+
+# --- tools that must already exist -----------------------------------------------------------
+command -v cargo >/dev/null || die "Rust is not installed: see https://rustup.rs"
+command -v node >/dev/null || die "Node.js is not installed (version 20.19 or newer is needed)"
+command -v npm >/dev/null || die "npm is not installed"
+node_version=$(node -p 'process.versions.node')
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || die "Node.js $node_version is too old: Vite needs 20.19 or newer"
+
+# --- Debian packages -------------------------------------------------------------------------
+# What Tauri needs on Linux (tauri.app prerequisites), plus Chinese fonts so 中文 renders.
+run_pkgs=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
+  libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
+  libxdo-dev fonts-noto-cjk)
+# The real-window tests: a virtual display and WebKitGTK's WebDriver.
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core)
+# Benchmarks and screenshots.
+bench_pkgs=(imagemagick)
+
+pkgs=("${run_pkgs[@]}")
+case "$purpose" in
+  run) ;;
+  test) pkgs+=("${test_pkgs[@]}") ;;
+  bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) die "unknown purpose '$purpose' (run, test or bench)" ;;
+esac
+
+if command -v dpkg-query >/dev/null; then
+  missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    say "installing Debian packages: ${missing[*]}"
+    if [ "$(id -u)" -eq 0 ]; then sudo=(); else
+      command -v sudo >/dev/null || die "need root or sudo to install: ${missing[*]}"
+      sudo=(sudo)
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  else
+    say "Debian packages: all ${#pkgs[@]} present"
+  fi
+else
+  say "not a Debian-based system: install the equivalents of ${pkgs[*]} yourself"
+fi
+
+# --- npm packages ----------------------------------------------------------------------------
+stamp="$root/ui/node_modules/.daka-lock"
+lock_hash=$(sha256sum "$root/ui/package-lock.json" | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_hash" ]; then
+  say "npm packages: up to date"
+else
+  say "installing npm packages (npm ci)"
+  (cd "$root/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_hash" >"$stamp"
+fi
+
+# --- Rust crates -----------------------------------------------------------------------------
+say "fetching Rust crates (cargo fetch)"
+(cd "$root" && cargo fetch --locked --quiet)

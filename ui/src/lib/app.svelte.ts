@@ -1,0 +1,51 @@
+// Application-level state: which screen is shown and the data every screen shares.
+import type { AppInfo, SettingsView, TodayView } from "./bindings";
+import { backend } from "./backend";
+import { setLang } from "./i18n/index.svelte";
+
+export type Screen = "today" | "settings";
+
+class AppModel {
+  info = $state<AppInfo | null>(null);
+  loadError = $state<string | null>(null);
+  screen = $state<Screen>("today");
+  today = $state<TodayView | null>(null);
+  settings = $state<SettingsView | null>(null);
+
+  async load(): Promise<void> {
+    const info = await backend.appInfo();
+    if (!info.ok) {
+      this.loadError = info.error.message;
+      return;
+    }
+    setLang(info.value.language);
+    this.info = info.value;
+    if (info.value.onboarded) await this.refreshToday();
+  }
+
+  async refreshToday(): Promise<void> {
+    const today = await backend.today();
+    if (today.ok) this.today = today.value;
+    else this.loadError = today.error.message;
+  }
+
+  async refreshSettings(): Promise<void> {
+    const settings = await backend.settings();
+    if (settings.ok) this.settings = settings.value;
+    else this.loadError = settings.error.message;
+  }
+
+  onboarded(today: TodayView): void {
+    if (this.info) this.info = { ...this.info, onboarded: true };
+    this.today = today;
+    this.screen = "today";
+  }
+
+  async show(screen: Screen): Promise<void> {
+    this.screen = screen;
+    if (screen === "today") await this.refreshToday();
+    else await this.refreshSettings();
+  }
+}
+
+export const app = new AppModel();

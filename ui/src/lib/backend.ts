@@ -1,0 +1,94 @@
+// The only module that talks to Rust. It turns every outcome into a `Result`, so components
+// never see a thrown IPC error: a framework-level rejection (a plain string) or a JavaScript
+// exception becomes an `internal` AppError with a message in the user's language.
+import {
+  commands,
+  type AppError,
+  type AppInfo,
+  type Lang,
+  type OnboardingInput,
+  type ProfileInput,
+  type SettingsView,
+  type SubjectDraft,
+  type SubjectPreset,
+  type TodayView,
+  type ZoneInfo,
+} from "./bindings";
+import { t } from "./i18n/index.svelte";
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+type Raw<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+
+function isAppError(e: unknown): e is AppError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as AppError).kind === "string" &&
+    typeof (e as AppError).message === "string" &&
+    Array.isArray((e as AppError).fields)
+  );
+}
+
+function unexpected(detail: unknown): AppError {
+  console.error("IPC failure", detail);
+  return { kind: "internal", message: t("errors.unexpected"), fields: [] };
+}
+
+async function call<T>(run: () => Promise<Raw<T>>): Promise<Result<T>> {
+  try {
+    const raw = await run();
+    if (raw.status === "ok") return { ok: true, value: raw.data };
+    return { ok: false, error: isAppError(raw.error) ? raw.error : unexpected(raw.error) };
+  } catch (e) {
+    return { ok: false, error: unexpected(e) };
+  }
+}
+
+async function plain<T>(run: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (e) {
+    return { ok: false, error: unexpected(e) };
+  }
+}
+
+export const backend = {
+  appInfo: (): Promise<Result<AppInfo>> => call(() => commands.appInfo()),
+  setLanguage: (lang: Lang): Promise<Result<Lang>> => call(() => commands.setLanguage(lang)),
+  timeZones: (): Promise<Result<ZoneInfo[]>> => plain(() => commands.timeZones()),
+  subjectPresets: (): Promise<Result<SubjectPreset[]>> => plain(() => commands.subjectPresets()),
+  validateOnboarding: (input: OnboardingInput): Promise<Result<null>> =>
+    call(() => commands.validateOnboarding(input)),
+  completeOnboarding: (input: OnboardingInput): Promise<Result<TodayView>> =>
+    call(() => commands.completeOnboarding(input)),
+  today: (): Promise<Result<TodayView>> => call(() => commands.today()),
+  settings: (): Promise<Result<SettingsView>> => call(() => commands.settings()),
+  saveProfile: (input: ProfileInput): Promise<Result<SettingsView>> =>
+    call(() => commands.saveProfile(input)),
+  saveSubjects: (subjects: SubjectDraft[]): Promise<Result<SettingsView>> =>
+    call(() => commands.saveSubjects(subjects)),
+  changeDayRule: (timeZone: string, dayStart: string): Promise<Result<SettingsView>> =>
+    call(() => commands.changeDayRule(timeZone, dayStart)),
+  cancelDayRuleChange: (): Promise<Result<SettingsView>> =>
+    call(() => commands.cancelDayRuleChange()),
+  uiReady: (screen: string): Promise<Result<null>> => call(() => commands.uiReady(screen)),
+};
+
+/** Validation messages keyed by field path, for forms. */
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(error: AppError | null): FieldErrors {
+  const out: FieldErrors = {};
+  for (const f of error?.fields ?? []) {
+    out[f.field] ??= f.message;
+  }
+  return out;
+}
+
+/** Whether any field error falls under one of `prefixes` (e.g. `subjects` for `subjects.2.name`). */
+export function hasErrorUnder(errors: FieldErrors, prefixes: string[]): boolean {
+  return Object.keys(errors).some((field) =>
+    prefixes.some((p) => field === p || field.startsWith(`${p}.`)),
+  );
+}
