@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Checks a built Daka .deb: its metadata and contents, then starts the packaged binary under Xvfb
+# with a throw-away data folder and waits for the UI's first paint.
+#
+#   scripts/check-deb.sh target/release/bundle/deb/Daka_0.1.0_amd64.deb
+#
+# With DAKA_DEB_INSTALL=1 (and root or sudo) it also installs the package with apt-get, starts
+# /usr/bin/daka the same way and removes the package again.
+set -euo pipefail
+
+deb=${1:?usage: check-deb.sh FILE.deb}
+say() { printf '[check-deb] %s\n' "$*"; }
+fail() { printf '[check-deb] FAIL: %s\n' "$*" >&2; exit 1; }
+
+info=$(dpkg-deb --info "$deb")
+contents=$(dpkg-deb --contents "$deb")
+say "$(du -h "$deb" | cut -f1) $(basename "$deb")"
+grep -q '^ Package: daka$' <<<"$info" || fail "package name is not daka"
+grep -q '^ Depends:.*libwebkit2gtk-4.1-0' <<<"$info" || fail "does not depend on libwebkit2gtk-4.1-0"
+for path in ./usr/bin/daka ./usr/share/applications/Daka.desktop ./usr/share/icons/hicolor/128x128/apps/daka.png; do
+  grep -q " $path\$" <<<"$contents" || fail "missing $path"
+done
+say "metadata and contents look right"
+
+# Starts BIN on a virtual display and waits up to 30 s for the first paint in its log.
+start_and_wait() {
+  local bin=$1 tmp log
+  tmp=$(mktemp -d)
+  log="$tmp/log"
+  DAKA_DATA_DIR="$tmp/data" DAKA_LOG=info HOME="$tmp" DBUS_SESSION_BUS_ADDRESS=disabled: \
+    xvfb-run -a "$bin" >"$log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 300); do
+    if grep -q "first paint" "$log"; then
+      say "$bin started and painted: $(grep -o 'first paint.*' "$log" | head -1)"
+      pkill -TERM -P "$pid" 2>/dev/null || true
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+      test -f "$tmp/data/daka.sqlite3" || fail "no database was created"
+      rm -rf "$tmp"
+      return 0
+    fi
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null || true
+  cat "$log" >&2
+  fail "$bin did not paint within 30 s"
+}
+
+extract=$(mktemp -d)
+dpkg-deb -x "$deb" "$extract"
+start_and_wait "$extract/usr/bin/daka"
+rm -rf "$extract"
+
+if [ "${DAKA_DEB_INSTALL:-0}" = 1 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+  say "installing $deb"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$(realpath "$deb")"
+  start_and_wait /usr/bin/daka
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q daka
+  say "installed, started and removed"
+fi
+say "ok"
