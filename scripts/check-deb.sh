@@ -17,8 +17,8 @@ contents=$(dpkg-deb --contents "$deb")
 say "$(du -h "$deb" | cut -f1) $(basename "$deb")"
 grep -q '^ Package: daka$' <<<"$info" || fail "package name is not daka"
 grep -q '^ Depends:.*libwebkit2gtk-4.1-0' <<<"$info" || fail "does not depend on libwebkit2gtk-4.1-0"
-for path in ./usr/bin/daka ./usr/share/applications/Daka.desktop ./usr/share/icons/hicolor/128x128/apps/daka.png; do
-  grep -q " $path\$" <<<"$contents" || fail "missing $path"
+for path in usr/bin/daka usr/share/applications/Daka.desktop usr/share/icons/hicolor/128x128/apps/daka.png; do
+  grep -Eq " (\./)?$path$" <<<"$contents" || fail "missing $path"
 done
 say "metadata and contents look right"
 
