@@ -18,9 +18,14 @@ const sizes = [
 ];
 
 async function shoot(app, name, [w, h]) {
-  await app.cmd("POST", "/window/rect", { width: w, height: h });
-  await new Promise((r) => setTimeout(r, 400));
+  if (process.env.DAKA_SHOTS_VERBOSE) console.log(`shot ${name}`);
+  await app.cmd("POST", "/window/rect", { x: 0, y: 0, width: w, height: h });
+  if (process.env.DAKA_SHOTS_VERBOSE) console.log("  resized");
+  // Wait for WebKit to lay out and paint at the new size before capturing.
+  await app.exec("return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
+  await new Promise((r) => setTimeout(r, 600));
   const file = await app.screenshot(name);
+  if (process.env.DAKA_SHOTS_VERBOSE) console.log("  captured");
   const { copyFileSync } = await import("node:fs");
   copyFileSync(file, join(out, `${name}.png`));
 }
@@ -58,6 +63,13 @@ for (const theme of ["light", "dark"]) {
     await app.click('[data-nav="settings"]');
     await app.find('[data-save="profile"]');
     for (const size of sizes) await shoot(app, `zh-settings-${theme}-${size[0]}`, size);
+    // A pending time-zone change, as Settings shows it.
+    await app.type("#set-zone", "伦敦");
+    await app.click('[data-zone="Europe/London"]');
+    await app.click('[data-save="time"]');
+    await app.find('[data-testid="pending-day-rule"]');
+    await app.exec("document.querySelector('[data-testid=pending-day-rule]').scrollIntoView({block: 'center'})");
+    await shoot(app, `zh-settings-pending-${theme}`, sizes[0]);
     await app.click('[data-lang="en"]');
     await app.waitForText("nav", (s) => s.includes("Settings"));
     await shoot(app, `en-settings-${theme}`, sizes[1]);

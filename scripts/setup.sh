@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh run     system libraries to build and run the app, npm packages
 #   scripts/setup.sh test    ... plus Xvfb and WebKitWebDriver for the real-window tests
-#   scripts/setup.sh bench   ... plus what the benchmarks use
+#   scripts/setup.sh bench   the same as test (the benchmarks run the app under Xvfb)
 #
 # Debian 12 / Ubuntu 22.04+. Uses sudo for apt-get when not run as root. Needs Rust (cargo),
 # Node.js >= 20.19 with npm, and git, which it checks but does not install.
@@ -28,16 +28,15 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 run_pkgs=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
   libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
   libxdo-dev fonts-noto-cjk)
-# The real-window tests: a virtual display and WebKitGTK's WebDriver.
-test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core)
-# Benchmarks and screenshots.
-bench_pkgs=(imagemagick)
+# The real-window tests: a virtual display, WebKitGTK's WebDriver, and ImageMagick's `import`
+# for screenshots of failing tests.
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core imagemagick)
 
 pkgs=("${run_pkgs[@]}")
 case "$purpose" in
   run) ;;
   test) pkgs+=("${test_pkgs[@]}") ;;
-  bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  bench) pkgs+=("${test_pkgs[@]}") ;;
   *) die "unknown purpose '$purpose' (run, test or bench)" ;;
 esac
 

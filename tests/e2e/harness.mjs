@@ -7,8 +7,8 @@
 // be built with the `pinned-clock` feature and `tauri/custom-protocol`). Run the tests under
 // Xvfb: `xvfb-run -a node --test tests/e2e/`.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -218,10 +218,20 @@ class Session {
     );
   }
 
+  /**
+   * Captures the X display (what a user would see), cropped to the window when it sits at the
+   * origin. WebKitWebDriver's own screenshot is not used: with Daka's software rendering
+   * (src-tauri/src/webview.rs) it waits for a repaint that an idle page never makes.
+   */
   async screenshot(name) {
-    const png = await this.cmd("GET", "/screenshot");
     const file = join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, "_")}.png`);
-    writeFileSync(file, Buffer.from(png, "base64"));
+    const rect = await this.cmd("GET", "/window/rect");
+    const crop = `${rect.width}x${rect.height}+${Math.max(0, rect.x)}+${Math.max(0, rect.y)}`;
+    await new Promise((ok, fail) =>
+      execFile("import", ["-window", "root", "-crop", crop, "+repage", file], { timeout: 15_000 }, (e) =>
+        e ? fail(e) : ok(),
+      ),
+    );
     return file;
   }
 

@@ -70,7 +70,7 @@ export const en: Record<keyof typeof zhCN, Message> = {
   "tz.search": "Search a city or zone, e.g. Beijing, London",
   "tz.detected": "System zone",
   "tz.none": "No matching time zone",
-  "tz.current": "Current: {zone} (UTC{offset})",
+  "tz.current": "Selected: {zone} (UTC{offset})",
   "daystart.label": "When your day starts",
   "daystart.hint": "Studying before {time} still counts for the previous day, so a late night never breaks your streak.",
   "daystart.option": "{time}",

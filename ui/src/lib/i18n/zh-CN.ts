@@ -67,7 +67,7 @@ export const zhCN = {
   "tz.search": "搜索城市或时区，例如 北京、London",
   "tz.detected": "系统时区",
   "tz.none": "没有找到匹配的时区",
-  "tz.current": "当前：{zone}（UTC{offset}）",
+  "tz.current": "已选：{zone}（UTC{offset}）",
   "daystart.label": "一天从几点开始",
   "daystart.hint": "{time} 之前学习仍算作前一天，熬夜复习不会打断连续打卡。",
   "daystart.option": "{time}",
