@@ -141,9 +141,10 @@ pub fn logical_date(t: DateTime<Utc>, tz: Tz, day_start: DayStart) -> NaiveDate 
 
 /// The first instant of study day `date`.
 ///
-/// Normally the instant when the local clock shows `date` at `day_start`. When that wall time
-/// happens twice (fall back) it is the second time; when it never happens (spring forward, or a
-/// zone that skipped the whole date) it is the first instant after the gap.
+/// The last instant at which the local clock shows `date` at `day_start`: normally the only one;
+/// when that wall time happens twice (fall back) the second; when it never happens (spring
+/// forward, or a zone that skipped the whole date) the first instant after the gap.
+/// `tests/logical_day_reference.rs` checks this against a brute-force walk of the clock.
 pub fn day_boundary(date: NaiveDate, tz: Tz, day_start: DayStart) -> DateTime<Utc> {
     let wall = date.and_time(day_start.time());
     match tz.from_local_datetime(&wall) {

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod clock;
 pub mod countdown;
 pub mod day;
@@ -12,7 +13,9 @@ pub mod ids;
 pub mod lang;
 pub mod onboarding;
 pub mod profile;
+pub mod schedule;
 pub mod settings_view;
+pub mod streak;
 pub mod subject;
 pub mod today;
 pub mod validation;

@@ -47,6 +47,22 @@ pub enum Invalid {
     UnknownLanguage { value: String },
     #[error("unknown id {value:?}")]
     UnknownId { value: String },
+    #[error("weekday {value} is not 1..=7")]
+    BadWeekday { value: u8 },
+    #[error("no weekday chosen")]
+    NoWeekdays,
+    #[error("times per week must be 1..=7")]
+    TimesPerWeekOutOfRange,
+    #[error("quantity must be between {min} and {max}")]
+    QuantityOutOfRange { min: u32, max: u32 },
+    #[error("{date} is too far in the future")]
+    DateInFuture { date: NaiveDate },
+    #[error("the grace window for {date} has closed")]
+    GraceClosed { date: NaiveDate },
+    #[error("no repairs left this month")]
+    NoRepairsLeft,
+    #[error("the end date is before the start date")]
+    EndBeforeStart,
 }
 
 impl Invalid {
@@ -155,6 +171,42 @@ impl Invalid {
             }
             (Invalid::UnknownId { .. }, Lang::En) => {
                 "That item no longer exists; refresh and try again.".into()
+            }
+            (Invalid::BadWeekday { .. }, Lang::ZhCn) => "星期应在周一到周日之间。".into(),
+            (Invalid::BadWeekday { .. }, Lang::En) => "Weekdays run from Monday to Sunday.".into(),
+            (Invalid::NoWeekdays, Lang::ZhCn) => "请至少选择一天。".into(),
+            (Invalid::NoWeekdays, Lang::En) => "Choose at least one day.".into(),
+            (Invalid::TimesPerWeekOutOfRange, Lang::ZhCn) => "每周次数应在 1 到 7 次之间。".into(),
+            (Invalid::TimesPerWeekOutOfRange, Lang::En) => {
+                "Times per week must be between 1 and 7.".into()
+            }
+            (Invalid::QuantityOutOfRange { min, max }, Lang::ZhCn) => {
+                format!("数量应在 {min} 到 {max} 之间。")
+            }
+            (Invalid::QuantityOutOfRange { min, max }, Lang::En) => {
+                format!("The amount must be between {min} and {max}.")
+            }
+            (Invalid::DateInFuture { date }, Lang::ZhCn) => {
+                format!("{date} 还没到，只能记录今天和以前的学习。")
+            }
+            (Invalid::DateInFuture { date }, Lang::En) => {
+                format!("{date} has not come yet; you can only record today and earlier.")
+            }
+            (Invalid::GraceClosed { date }, Lang::ZhCn) => {
+                format!("{date} 的补交时间已过，不能再请假或设为休息日；可以用本月的补卡机会。")
+            }
+            (Invalid::GraceClosed { date }, Lang::En) => format!(
+                "It is too late to mark {date} as leave or rest; you can spend one of this month's repairs."
+            ),
+            (Invalid::NoRepairsLeft, Lang::ZhCn) => {
+                "本月的补卡机会已经用完了，下个月会重置。".into()
+            }
+            (Invalid::NoRepairsLeft, Lang::En) => {
+                "This month's repairs are used up; they reset next month.".into()
+            }
+            (Invalid::EndBeforeStart, Lang::ZhCn) => "结束日期不能早于开始日期。".into(),
+            (Invalid::EndBeforeStart, Lang::En) => {
+                "The end date cannot be before the start date.".into()
             }
         }
     }
@@ -387,6 +439,14 @@ mod tests {
             Invalid::TargetOutOfRange { min_minutes: 30, max_minutes: 960 },
             Invalid::UnknownLanguage { value: "x".into() },
             Invalid::UnknownId { value: "x".into() },
+            Invalid::BadWeekday { value: 9 },
+            Invalid::NoWeekdays,
+            Invalid::TimesPerWeekOutOfRange,
+            Invalid::QuantityOutOfRange { min: 1, max: 9 },
+            Invalid::DateInFuture { date },
+            Invalid::GraceClosed { date },
+            Invalid::NoRepairsLeft,
+            Invalid::EndBeforeStart,
         ];
         for e in all {
             let zh = e.message(Lang::ZhCn);
