@@ -67,6 +67,22 @@ uuid_id!(
     DayRuleId
 );
 uuid_id!(
+    /// A daily goal.
+    GoalId
+);
+uuid_id!(
+    /// One punch-in (打卡); several may exist per day.
+    PunchInId
+);
+uuid_id!(
+    /// One change of a goal's progress (+/- or ticked in a punch-in).
+    ProgressId
+);
+uuid_id!(
+    /// A leave, rest or repair mark on a study day.
+    DayStatusId
+);
+uuid_id!(
     /// This installation. Written into every synced record as the LWW tie-breaker.
     DeviceId
 );

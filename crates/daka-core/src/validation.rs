@@ -63,6 +63,8 @@ pub enum Invalid {
     NoRepairsLeft,
     #[error("the end date is before the start date")]
     EndBeforeStart,
+    #[error("a punch-in needs minutes, a goal or a note")]
+    EmptyPunchIn,
 }
 
 impl Invalid {
@@ -207,6 +209,12 @@ impl Invalid {
             (Invalid::EndBeforeStart, Lang::ZhCn) => "结束日期不能早于开始日期。".into(),
             (Invalid::EndBeforeStart, Lang::En) => {
                 "The end date cannot be before the start date.".into()
+            }
+            (Invalid::EmptyPunchIn, Lang::ZhCn) => {
+                "请至少填写学习时间、完成的目标或今天的心得中的一项。".into()
+            }
+            (Invalid::EmptyPunchIn, Lang::En) => {
+                "Add study minutes, a finished goal or a note to punch in.".into()
             }
         }
     }
@@ -447,6 +455,7 @@ mod tests {
             Invalid::GraceClosed { date },
             Invalid::NoRepairsLeft,
             Invalid::EndBeforeStart,
+            Invalid::EmptyPunchIn,
         ];
         for e in all {
             let zh = e.message(Lang::ZhCn);
