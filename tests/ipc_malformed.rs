@@ -195,7 +195,7 @@ fn malformed_arguments_get_typed_errors_after_onboarding() {
     });
     let today = invoke(&window, "complete_onboarding", InvokeBody::Json(json!({ "input": input })))
         .unwrap();
-    assert_eq!(today["exam"]["countdown"], json!({"state": "upcoming", "days_left": 34}));
+    assert_eq!(today["day"]["exam"]["countdown"], json!({"state": "upcoming", "days_left": 34}));
     fuzz_all(&window);
     let settings = invoke(&window, "settings", InvokeBody::Json(json!({}))).unwrap();
     assert!(

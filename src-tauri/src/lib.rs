@@ -38,7 +38,7 @@ pub fn started_at() -> Instant {
 /// Every command the webview may call. Keep in step with `commands::names::COMMAND_NAMES`
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{app, onboarding, settings, today};
+    use commands::{app, goals, onboarding, punch_ins, settings, today};
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
         .disable_serde_phases()
@@ -57,6 +57,15 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::change_day_rule,
             settings::cancel_day_rule_change,
             app::ui_ready,
+            goals::goals,
+            goals::save_goal,
+            goals::set_goal_archived,
+            goals::delete_goal,
+            goals::add_goal_progress,
+            punch_ins::save_punch_in,
+            punch_ins::delete_punch_in,
+            punch_ins::mark_day,
+            punch_ins::unmark_day,
         ])
 }
 

@@ -4,24 +4,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 
+import { completeOnboarding } from "./flows.mjs";
 import { launch, tempDir, withApp } from "./harness.mjs";
 
 // 10:00 on Sunday 2026-11-22 in Shanghai; the exam on 2026-12-26 is 34 study days away.
 const NOW = "2026-11-22T10:00:00+08:00";
-
-/** Walks through onboarding with the defaults, typing the exam. */
-async function completeOnboarding(app, { examName = "2027 考研", examDate = "2026-12-26" } = {}) {
-  await app.type("#exam-name", examName);
-  await app.type("#exam-date", examDate);
-  await app.click('[data-action="next"]');
-  await app.find('h2[data-step="1"]');
-  await app.click('[data-action="next"]');
-  await app.find('h2[data-step="2"]');
-  await app.click('[data-action="next"]');
-  await app.find('h2[data-step="3"]');
-  await app.click('[data-action="finish"]');
-  await app.find('[data-testid="countdown"]');
-}
 
 test("first start shows onboarding in Chinese", async (t) => {
   await withApp(t, { now: NOW }, async (app) => {

@@ -16,6 +16,7 @@ pub mod lang;
 pub mod onboarding;
 pub mod profile;
 pub mod punch_in;
+pub mod records;
 pub mod schedule;
 pub mod settings_view;
 pub mod streak;

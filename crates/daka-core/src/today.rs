@@ -23,7 +23,7 @@ pub struct ExamCountdown {
 /// One subject with the minutes studied today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SubjectMinutes {
+pub struct SubjectToday {
     pub subject: Subject,
     pub minutes: u32,
 }
@@ -47,7 +47,7 @@ pub struct TodayView {
     pub exam: Option<ExamCountdown>,
     /// Day N of preparation, counting from the day of onboarding.
     pub plan_day: Option<u32>,
-    pub subjects: Vec<SubjectMinutes>,
+    pub subjects: Vec<SubjectToday>,
     pub total_minutes: u32,
     pub target_minutes: u32,
 }
@@ -69,10 +69,10 @@ impl Profile {
         let rule = self.day_rules.rule_at(now);
         let date = self.day_rules.logical_date(now);
         let local = now.with_timezone(&rule.tz);
-        let subjects: Vec<SubjectMinutes> = self
+        let subjects: Vec<SubjectToday> = self
             .subjects
             .iter()
-            .map(|s| SubjectMinutes {
+            .map(|s| SubjectToday {
                 subject: s.clone(),
                 minutes: minutes.get(&s.id).copied().unwrap_or(0),
             })

@@ -65,6 +65,8 @@ pub enum Invalid {
     EndBeforeStart,
     #[error("a punch-in needs minutes, a goal or a note")]
     EmptyPunchIn,
+    #[error("too many goals: at most {max}")]
+    TooManyGoals { max: usize },
 }
 
 impl Invalid {
@@ -215,6 +217,12 @@ impl Invalid {
             }
             (Invalid::EmptyPunchIn, Lang::En) => {
                 "Add study minutes, a finished goal or a note to punch in.".into()
+            }
+            (Invalid::TooManyGoals { max }, Lang::ZhCn) => {
+                format!("目标太多了，最多 {max} 个；可以先归档不再用的目标。")
+            }
+            (Invalid::TooManyGoals { max }, Lang::En) => {
+                format!("Too many goals: at most {max}; archive the ones you no longer use.")
             }
         }
     }
@@ -456,6 +464,7 @@ mod tests {
             Invalid::NoRepairsLeft,
             Invalid::EndBeforeStart,
             Invalid::EmptyPunchIn,
+            Invalid::TooManyGoals { max: 50 },
         ];
         for e in all {
             let zh = e.message(Lang::ZhCn);

@@ -9,6 +9,7 @@ mod db;
 mod error;
 pub mod paths;
 mod profile;
+mod records;
 mod repo;
 mod store;
 

@@ -46,6 +46,10 @@ impl Store {
         Ok(Self { pool, data_dir: data_dir.to_owned(), device_id, pre_migrate_backup })
     }
 
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }

@@ -2,7 +2,9 @@
 //! logic lives here (DESIGN.md §3); a rule found in a command is a bug to move into daka-core.
 
 pub mod app;
+pub mod goals;
 pub mod names;
 pub mod onboarding;
+pub mod punch_ins;
 pub mod settings;
 pub mod today;

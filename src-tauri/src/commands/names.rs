@@ -15,4 +15,13 @@ pub const COMMAND_NAMES: &[&str] = &[
     "change_day_rule",
     "cancel_day_rule_change",
     "ui_ready",
+    "goals",
+    "save_goal",
+    "set_goal_archived",
+    "delete_goal",
+    "add_goal_progress",
+    "save_punch_in",
+    "delete_punch_in",
+    "mark_day",
+    "unmark_day",
 ];

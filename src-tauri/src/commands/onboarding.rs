@@ -2,7 +2,7 @@
 
 use daka_core::lang::Lang;
 use daka_core::onboarding::{self as core_onboarding, OnboardingInput};
-use daka_core::today::TodayView;
+use daka_core::records::TodayBoard;
 use tauri::State;
 
 use crate::error::AppError;
@@ -33,15 +33,13 @@ pub fn validate_onboarding(
 pub async fn complete_onboarding(
     state: State<'_, AppState>,
     input: Arg<OnboardingInput>,
-) -> Result<TodayView, AppError> {
+) -> Result<TodayBoard, AppError> {
     let input = input.decode("input", state.lang())?;
     let lang = input_lang(&input, &state);
     let now = state.now();
-    let profile = state
-        .store()?
-        .complete_onboarding(&input, now)
-        .await
-        .map_err(|e| AppError::from_store(e, lang))?;
+    let store = state.store()?;
+    store.complete_onboarding(&input, now).await.map_err(|e| AppError::from_store(e, lang))?;
     state.set_lang(lang);
-    Ok(profile.today_view(now, &Default::default()))
+    let records = store.records().await.map_err(|e| AppError::from_store(e, lang))?;
+    Ok(records.today(now))
 }

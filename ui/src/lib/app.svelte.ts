@@ -1,15 +1,15 @@
 // Application-level state: which screen is shown and the data every screen shares.
-import type { AppInfo, SettingsView, TodayView } from "./bindings";
+import type { AppInfo, SettingsView, TodayBoard } from "./bindings";
 import { backend } from "./backend";
 import { setLang } from "./i18n/index.svelte";
 
-export type Screen = "today" | "settings";
+export type Screen = "today" | "goals" | "settings";
 
 class AppModel {
   info = $state<AppInfo | null>(null);
   loadError = $state<string | null>(null);
   screen = $state<Screen>("today");
-  today = $state<TodayView | null>(null);
+  today = $state<TodayBoard | null>(null);
   settings = $state<SettingsView | null>(null);
 
   async load(): Promise<void> {
@@ -35,7 +35,7 @@ class AppModel {
     else this.loadError = settings.error.message;
   }
 
-  onboarded(today: TodayView): void {
+  onboarded(today: TodayBoard): void {
     if (this.info) this.info = { ...this.info, onboarded: true };
     this.today = today;
     this.screen = "today";
@@ -44,7 +44,7 @@ class AppModel {
   async show(screen: Screen): Promise<void> {
     this.screen = screen;
     if (screen === "today") await this.refreshToday();
-    else await this.refreshSettings();
+    else if (screen === "settings") await this.refreshSettings();
   }
 }
 

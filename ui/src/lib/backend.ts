@@ -5,13 +5,19 @@ import {
   commands,
   type AppError,
   type AppInfo,
+  type DayMark,
+  type DayStatus,
+  type Goal,
+  type GoalInput,
   type Lang,
   type OnboardingInput,
   type ProfileInput,
+  type PunchIn,
+  type PunchInInput,
   type SettingsView,
   type SubjectDraft,
   type SubjectPreset,
-  type TodayView,
+  type TodayBoard,
   type ZoneInfo,
 } from "./bindings";
 import { t } from "./i18n/index.svelte";
@@ -60,9 +66,9 @@ export const backend = {
   subjectPresets: (): Promise<Result<SubjectPreset[]>> => plain(() => commands.subjectPresets()),
   validateOnboarding: (input: OnboardingInput): Promise<Result<null>> =>
     call(() => commands.validateOnboarding(input)),
-  completeOnboarding: (input: OnboardingInput): Promise<Result<TodayView>> =>
+  completeOnboarding: (input: OnboardingInput): Promise<Result<TodayBoard>> =>
     call(() => commands.completeOnboarding(input)),
-  today: (): Promise<Result<TodayView>> => call(() => commands.today()),
+  today: (): Promise<Result<TodayBoard>> => call(() => commands.today()),
   settings: (): Promise<Result<SettingsView>> => call(() => commands.settings()),
   saveProfile: (input: ProfileInput): Promise<Result<SettingsView>> =>
     call(() => commands.saveProfile(input)),
@@ -73,6 +79,19 @@ export const backend = {
   cancelDayRuleChange: (): Promise<Result<SettingsView>> =>
     call(() => commands.cancelDayRuleChange()),
   uiReady: (screen: string): Promise<Result<null>> => call(() => commands.uiReady(screen)),
+  goals: (): Promise<Result<Goal[]>> => call(() => commands.goals()),
+  saveGoal: (input: GoalInput): Promise<Result<Goal>> => call(() => commands.saveGoal(input)),
+  setGoalArchived: (goalId: string, archived: boolean): Promise<Result<null>> =>
+    call(() => commands.setGoalArchived(goalId, archived)),
+  deleteGoal: (goalId: string): Promise<Result<null>> => call(() => commands.deleteGoal(goalId)),
+  addGoalProgress: (goalId: string, date: string, delta: number): Promise<Result<number>> =>
+    call(() => commands.addGoalProgress(goalId, date, delta)),
+  savePunchIn: (input: PunchInInput): Promise<Result<PunchIn>> =>
+    call(() => commands.savePunchIn(input)),
+  deletePunchIn: (id: string): Promise<Result<null>> => call(() => commands.deletePunchIn(id)),
+  markDay: (date: string, mark: DayMark): Promise<Result<DayStatus>> =>
+    call(() => commands.markDay(date, mark)),
+  unmarkDay: (date: string): Promise<Result<null>> => call(() => commands.unmarkDay(date)),
 };
 
 /** Validation messages keyed by field path, for forms. */

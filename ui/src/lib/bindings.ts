@@ -17,8 +17,8 @@ export const commands = {
 	/**  Checks the onboarding form without saving, so each step can show its problems. */
 	validateOnboarding: (input: OnboardingInput) => typedError<null, AppError>(__TAURI_INVOKE("validate_onboarding", { input })),
 	/**  Saves the first-start answers and returns the first Today view. */
-	completeOnboarding: (input: OnboardingInput) => typedError<TodayView, AppError>(__TAURI_INVOKE("complete_onboarding", { input })),
-	today: () => typedError<TodayView, AppError>(__TAURI_INVOKE("today")),
+	completeOnboarding: (input: OnboardingInput) => typedError<TodayBoard, AppError>(__TAURI_INVOKE("complete_onboarding", { input })),
+	today: () => typedError<TodayBoard, AppError>(__TAURI_INVOKE("today")),
 	settings: () => typedError<SettingsView, AppError>(__TAURI_INVOKE("settings")),
 	saveProfile: (input: ProfileInput) => typedError<SettingsView, AppError>(__TAURI_INVOKE("save_profile", { input })),
 	saveSubjects: (subjects: SubjectDraft[]) => typedError<SettingsView, AppError>(__TAURI_INVOKE("save_subjects", { subjects })),
@@ -30,6 +30,17 @@ export const commands = {
 	 *  (and `make bench` reads it).
 	 */
 	uiReady: (screen: string) => typedError<null, AppError>(__TAURI_INVOKE("ui_ready", { screen })),
+	/**  All live goals, archived ones included, in the user's order. */
+	goals: () => typedError<Goal[], AppError>(__TAURI_INVOKE("goals")),
+	saveGoal: (input: GoalInput) => typedError<Goal, AppError>(__TAURI_INVOKE("save_goal", { input })),
+	setGoalArchived: (goalId: string, archived: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_goal_archived", { goalId, archived })),
+	deleteGoal: (goalId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_goal", { goalId })),
+	/**  Adds (or with a negative `delta`, removes) progress on a count goal; returns the day's amount. */
+	addGoalProgress: (goalId: string, date: string, delta: number) => typedError<number, AppError>(__TAURI_INVOKE("add_goal_progress", { goalId, date, delta })),
+	savePunchIn: (input: PunchInInput) => typedError<PunchIn, AppError>(__TAURI_INVOKE("save_punch_in", { input })),
+	deletePunchIn: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_punch_in", { id })),
+	markDay: (date: string, mark: DayMark) => typedError<DayStatus, AppError>(__TAURI_INVOKE("mark_day", { date, mark })),
+	unmarkDay: (date: string) => typedError<null, AppError>(__TAURI_INVOKE("unmark_day", { date })),
 };
 
 /* Constants */
@@ -65,6 +76,50 @@ export type Countdown =
 /**  The exam was `days_ago` days ago: time to set the next one. */
 { state: "passed"; days_ago: number };
 
+/**  What a day was marked as. */
+export type DayMark = 
+/**  请假: the whole day is excused. */
+"leave" | 
+/**  A rest day. */
+"rest" | 
+/**  Excused afterwards by spending a monthly repair. */
+"repair";
+
+export type DayState = "not_due" | "done" | "partial" | "excused" | "open" | "missed";
+
+export type DayStatus = {
+	id: DayStatusId,
+	date: string,
+	mark: DayMark,
+	entered_on: string,
+};
+
+/**  A leave, rest or repair mark on a study day. */
+export type DayStatusId = string;
+
+/**  The verdict of one day, with what the explanation needs. */
+export type DayVerdict = {
+	date: string,
+	state: DayState,
+	amount: number,
+	target: number,
+	backfilled: boolean,
+	excuse: Excuse | null,
+	/**  The day extended the streak. */
+	counted: boolean,
+};
+
+/**  How an entry relates to the day it is for, frozen when it is written. */
+export type EntryKind = 
+/**  For the study day in progress (or tomorrow's, between midnight and the day start). */
+"live" | 
+/**  For yesterday, inside the grace window: full credit. */
+"late" | 
+/**  For an older day: counts in totals; in the streak only if recent enough. */
+"backfill" | 
+/**  A backfill that spent a monthly repair: counts in the streak. */
+"makeup";
+
 /**  What kind of failure it is. Only kinds the UI handles differently exist. */
 export type ErrorKind = 
 /**  The input is wrong; `fields` says where. Nothing was saved. */
@@ -90,6 +145,19 @@ export type ExamCountdown = {
 /**  An exam the user prepares for. */
 export type ExamId = string;
 
+/**  Why a day does not count against a streak. */
+export type Excuse = 
+/**  请假, marked before the day's grace window closed. */
+"leave" | 
+/**  A rest day the user chose. */
+"rest" | 
+/**  A date skipped by a change of home zone (travel east). */
+"travel" | 
+/**  Marked afterwards by spending a monthly repair. */
+"repair" | 
+/**  A banked freeze covered the day (derived, never recorded). */
+"freeze";
+
 /**  A validation message for one input. */
 export type FieldMessage = {
 	/**  Dotted path of the input, e.g. `exam_date` or `subjects.2.name`. */
@@ -97,8 +165,81 @@ export type FieldMessage = {
 	message: string,
 };
 
+export type Goal = {
+	id: GoalId,
+	title: string,
+	/**  个 / 套 / 页; empty for minutes goals (the UI says 分钟). */
+	unit: string,
+	target: number,
+	measure: Measure,
+	subject_id: SubjectId | null,
+	schedule: Schedule,
+	active_from: string,
+	active_until: string | null,
+	archived: boolean,
+	position: number,
+};
+
+/**  A daily goal. */
+export type GoalId = string;
+
+/**  A goal as typed in the form. `id` is set when editing. */
+export type GoalInput = {
+	id: string | null,
+	title: string,
+	unit: string,
+	target: number | null,
+	measure: Measure,
+	subject_id: string | null,
+	schedule: ScheduleInput,
+	/**  `YYYY-MM-DD`; empty means today. */
+	active_from: string,
+	/**  `YYYY-MM-DD` or empty for "no end". */
+	active_until: string,
+};
+
+/**  A goal as Today shows it. */
+export type GoalToday = {
+	goal: Goal,
+	/**  Today's amount (count, or minutes for minutes goals). */
+	amount: number,
+	state: DayState,
+	/**  For "N times a week" goals: days done this week and days needed. */
+	week_times: number | null,
+	week_required: number | null,
+	summary: HabitSummary,
+};
+
+/**  A habit's numbers, without the day-by-day list. */
+export type HabitSummary = {
+	unit: StreakUnit,
+	current_streak: number,
+	best_streak: number,
+	/**  Loop's habit strength, 0..=1. */
+	strength: number | null,
+	freezes_banked: number,
+	freezes_used: number,
+	never_miss_twice: boolean,
+	missed_last: boolean,
+};
+
 /**  A UI language. Serialized as a BCP 47 tag (`"zh-CN"`, `"en"`). */
 export type Lang = "zh-CN" | "en";
+
+/**  What a goal counts. */
+export type Measure = 
+/**  Units the user adds by hand or ticks in a punch-in (words, papers, pages). */
+"count" | 
+/**  Study minutes, taken from punch-ins: of the goal's subject, or of all subjects. */
+"minutes";
+
+export type MinutesInput = {
+	subject_id: string,
+	minutes: number | null,
+};
+
+/**  How the day felt, chosen in the punch-in form. */
+export type Mood = "great" | "good" | "okay" | "tired" | "down";
 
 /**  Everything the onboarding form asks, as typed. */
 export type OnboardingInput = {
@@ -147,6 +288,64 @@ export type ProfileInput = {
 	wake_time: string,
 };
 
+/**  One punch-in. `date`, `kind`, `entered_on` and the zone fields are frozen when it is made. */
+export type PunchIn = {
+	id: PunchInId,
+	/**  The study day it counts for. */
+	date: string,
+	kind: EntryKind,
+	/**  The study day it was written on. */
+	entered_on: string,
+	/**  The home zone, its UTC offset and the day start in force when it was written. */
+	tz: string,
+	utc_offset_min: number,
+	day_start_min: number,
+	created_utc: string,
+	/**  Minutes per subject, subjects in the user's order. */
+	minutes: SubjectMinutes[],
+	note: string,
+	mood: Mood | null,
+};
+
+/**  One punch-in (打卡); several may exist per day. */
+export type PunchInId = string;
+
+/**  The punch-in form. On edit (`id` set) the date and kind stay as first recorded. */
+export type PunchInInput = {
+	id: string | null,
+	/**  `YYYY-MM-DD`, one of the dates the form offered (or an older day to backfill). */
+	date: string,
+	/**  Spend one of this month's repairs so an old backfill counts in the streak. */
+	repair: boolean,
+	minutes: MinutesInput[],
+	/**  Count goals ticked as done. */
+	goals_done: string[],
+	note: string,
+	mood: Mood | null,
+};
+
+/**  A punch-in with its local time of entry, for lists. */
+export type PunchInView = {
+	punch_in: PunchIn,
+	/**  `HH:MM` in the home zone when it was written. */
+	local_time: string,
+	total_minutes: number,
+};
+
+/**  How often a goal is due. */
+export type Schedule = 
+/**  Every day. */
+{ kind: "daily" } | 
+/**  On these weekdays; other days are rest days (neutral). */
+{ kind: "weekdays"; days: WeekdaySet } | 
+/**  At least `times` days per calendar week; any day of the week counts. */
+{ kind: "per_week"; times: number };
+
+/**  A schedule as chosen in the form. */
+export type ScheduleInput = { kind: "daily" } | 
+/**  ISO weekdays, 1 = Monday … 7 = Sunday. */
+{ kind: "weekdays"; days: number[] } | { kind: "per_week"; times: number };
+
 export type SettingsView = {
 	language: Lang,
 	/**  The exam the countdown is about (the nearest upcoming one, else the latest past one). */
@@ -161,6 +360,9 @@ export type SettingsView = {
 	pending_day_rule: PendingDayRule | null,
 	subjects: Subject[],
 };
+
+/**  Whether the streak counts days or weeks. */
+export type StreakUnit = "days" | "weeks";
 
 /**  A subject as stored and shown. */
 export type Subject = {
@@ -182,9 +384,8 @@ export type SubjectDraft = {
 /**  A study subject (政治, 英语一, …). */
 export type SubjectId = string;
 
-/**  One subject with the minutes studied today. */
 export type SubjectMinutes = {
-	subject: Subject,
+	subject_id: SubjectId,
 	minutes: number,
 };
 
@@ -195,6 +396,32 @@ export type SubjectPreset = {
 	group: PresetGroup,
 	/**  Selected when the preset is first shown. */
 	selected: boolean,
+};
+
+/**  One subject with the minutes studied today. */
+export type SubjectToday = {
+	subject: Subject,
+	minutes: number,
+};
+
+/**  The Today screen. */
+export type TodayBoard = {
+	day: TodayView,
+	/**  The daily punch-in as a habit. */
+	punch_in: HabitSummary,
+	/**  Today's verdict for the daily punch-in (done or open). */
+	punch_in_state: DayState,
+	/**  Yesterday's verdict, to explain it or nudge ("don't miss twice"). */
+	yesterday: DayVerdict | null,
+	punch_ins: PunchInView[],
+	goals: GoalToday[],
+	mark: DayMark | null,
+	/**  Dates the punch-in form offers; two mean it asks "for yesterday or for today?". */
+	entry_choices: string[],
+	/**  Until when yesterday can still be logged with full credit, local `YYYY-MM-DDTHH:MM`. */
+	yesterday_open_until: string,
+	repairs_left: number,
+	week_start: WeekStart,
 };
 
 /**  Everything on the Today screen. */
@@ -214,10 +441,16 @@ export type TodayView = {
 	exam: ExamCountdown | null,
 	/**  Day N of preparation, counting from the day of onboarding. */
 	plan_day: number | null,
-	subjects: SubjectMinutes[],
+	subjects: SubjectToday[],
 	total_minutes: number,
 	target_minutes: number,
 };
+
+/**  The first day of the week, a user setting (Monday by default, as in China). */
+export type WeekStart = "monday" | "sunday" | "saturday";
+
+/**  A set of weekdays, Monday = bit 0 … Sunday = bit 6. */
+export type WeekdaySet = number;
 
 /**  One entry of the time-zone picker. */
 export type ZoneInfo = {

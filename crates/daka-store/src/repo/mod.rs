@@ -3,8 +3,13 @@
 //! they are visible at the call site. No business rules here: those live in daka-core.
 
 pub(crate) mod day_rules;
+pub(crate) mod day_status;
 pub(crate) mod exams;
+pub(crate) mod goals;
 pub(crate) mod meta;
+pub(crate) mod outbox;
+pub(crate) mod progress;
+pub(crate) mod punch_ins;
 pub(crate) mod settings;
 pub(crate) mod subjects;
 

@@ -14,6 +14,8 @@ pub(crate) mod keys {
     pub(crate) const WAKE_TIME_MIN: &str = "wake_time_min";
     /// The first study day (onboarding), `YYYY-MM-DD`. Its presence means onboarding is done.
     pub(crate) const STARTED_ON: &str = "started_on";
+    /// First day of the week for weekly goals and charts (`monday`, `sunday`, `saturday`).
+    pub(crate) const WEEK_START: &str = "week_start";
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(

@@ -75,3 +75,22 @@ export function formatPercent(fraction: number, lang: Lang): string {
     maximumFractionDigits: 0,
   }).format(Math.max(0, fraction));
 }
+
+/** "11月22日" / "22 Nov" */
+export function formatShortDate(iso: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === "zh-CN" ? "zh-CN" : "en-GB", {
+    month: lang === "zh-CN" ? "long" : "short",
+    day: "numeric",
+    timeZone: "UTC",
+  }).format(civilDate(iso));
+}
+
+/** Short weekday names for ISO weekdays 1 (Monday) … 7 (Sunday): "周一" / "Mon". */
+export function weekdayName(iso: number, lang: Lang): string {
+  // 2024-01-01 was a Monday.
+  const date = new Date(Date.UTC(2024, 0, iso));
+  return new Intl.DateTimeFormat(lang === "zh-CN" ? "zh-CN" : "en-GB", {
+    weekday: "short",
+    timeZone: "UTC",
+  }).format(date);
+}

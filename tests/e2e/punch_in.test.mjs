@@ -1,0 +1,108 @@
+// The daily ritual over several days, in the real window: goals, punch-ins, leave, a miss.
+// "Moving the clock" is a restart with a later DAKA_NOW and the same data folder.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { completeOnboarding, punchIn, streak } from "./flows.mjs";
+import { tempDir, withApp } from "./harness.mjs";
+
+const at = (day, time = "20:00") => `2026-11-${day}T${time}:00+08:00`;
+
+test("a streak grows with punch-ins, holds over leave and resets after a missed day", async (t) => {
+  const dataDir = tempDir("daka-e2e-data-");
+
+  await withApp(t, { now: at(22), dataDir }, async (app) => {
+    await completeOnboarding(app);
+    // A goal, ticked in the first punch-in.
+    await app.click('[data-nav="goals"]');
+    await app.click('[data-action="new-goal"]');
+    await app.type("#goal-title", "背单词");
+    await app.type("#goal-target", "20");
+    await app.type("#goal-unit", "个");
+    await app.click('[data-action="save-goal"]');
+    await app.find('[data-testid="goal-list"] li');
+    await app.click('[data-nav="today"]');
+    await app.find('[data-testid="today-goals"] [data-goal="背单词"]');
+    assert.equal(await streak(app), 0);
+    await app.click('[data-action="punch-in"]');
+    await app.find('[data-testid="punch-dialog"]');
+    await app.click('[data-testid="punch-dialog"] [data-goal="背单词"]');
+    await app.type('[data-subject="数学一"]', "90");
+    await app.click('[data-action="save-punch-in"]');
+    await app.find('[data-testid="punched"]');
+    assert.equal(await streak(app), 1);
+    await app.waitForText('[data-goal="背单词"]', (s) => s.includes("20 / 20"), "the goal to be done");
+    assert.match(await app.text('[data-testid="study-total"]'), /1 小时 30 分钟/);
+  });
+
+  await withApp(t, { now: at(23), dataDir }, async (app) => {
+    assert.equal(await streak(app), 1, "yesterday's punch-in counts, today is still open");
+    await punchIn(app, { minutes: "45" });
+    assert.equal(await streak(app), 2);
+  });
+
+  await withApp(t, { now: at(24), dataDir }, async (app) => {
+    await app.click('[data-action="leave"]');
+    await app.waitForText('[data-testid="day-mark"]', (s) => s.includes("今天请假了"), "the leave mark");
+    assert.equal(await streak(app), 2);
+  });
+
+  // Nothing on the 25th. On the 26th evening the 25th has closed (16:00): missed.
+  await withApp(t, { now: at(26), dataDir }, async (app) => {
+    assert.equal(await streak(app), 0);
+    assert.match(await app.text('[data-testid="nudge"]'), /昨天错过了/);
+    await punchIn(app, { minutes: "30" });
+    assert.equal(await streak(app), 1);
+    assert.match(await app.text('[data-testid="punch-card"]'), /最长 2 天/);
+  });
+
+  // Restarting keeps everything.
+  await withApp(t, { now: at(26, "21:00"), dataDir }, async (app) => {
+    assert.equal(await streak(app), 1);
+    assert.match(await app.text('[data-testid="punch-list"]'), /30 分钟/);
+  });
+});
+
+test("inside the grace window the form asks which day, and explains", async (t) => {
+  const dataDir = tempDir("daka-e2e-data-");
+  await withApp(t, { now: at(22), dataDir }, async (app) => {
+    await completeOnboarding(app);
+  });
+  // 10:00 on the 24th: the 23rd is still open until 16:00.
+  await withApp(t, { now: at(24, "10:00"), dataDir }, async (app) => {
+    assert.match(await app.text('[data-testid="nudge"]'), /16:00 前补上/);
+    await app.click('[data-action="punch-in"]');
+    const dialog = await app.waitForText('[data-testid="punch-dialog"]', (s) => s.includes("这次打卡算哪一天"));
+    assert.match(dialog, /可以补打卡到 16:00/);
+    await app.click('[data-choice="2026-11-23"]');
+    await app.type('[data-subject="数学一"]', "60");
+    await app.click('[data-action="save-punch-in"]');
+    await app.waitFor(async () => !(await app.exists('[data-testid="punch-dialog"]')), { message: "the form to close" });
+    // Logged for the 23rd: today is still open, the streak counts yesterday.
+    assert.equal(await streak(app), 1);
+    assert.equal(await app.exists('[data-testid="punched"]'), false);
+  });
+  // 01:30 on the 25th is still the study day of the 24th: the form offers the 24th and the 25th.
+  await withApp(t, { now: at(25, "01:30"), dataDir }, async (app) => {
+    await app.click('[data-action="punch-in"]');
+    const dialog = await app.waitForText('[data-testid="punch-dialog"]', (s) => s.includes("这次打卡算哪一天"));
+    assert.match(dialog, /现在还不到 04:00，你的学习日仍是 11月24日/);
+  });
+});
+
+test("bad punch-in input is explained and saves nothing", async (t) => {
+  await withApp(t, { now: at(22) }, async (app) => {
+    await completeOnboarding(app);
+    await app.click('[data-action="punch-in"]');
+    await app.find('[data-testid="punch-dialog"]');
+    await app.click('[data-action="save-punch-in"]');
+    const error = await app.waitForText('[data-banner="punch"]', (s) => s.length > 0, "the empty-form error");
+    assert.equal(error, "请至少填写学习时间、完成的目标或今天的心得中的一项。");
+    await app.type('[data-subject="数学一"]', "1500");
+    await app.click('[data-action="save-punch-in"]');
+    await app.waitForText('[data-banner="punch"]', (s) => s.includes("数量应在 0 到 1440 之间"), "the range error");
+    await app.click('[data-testid="punch-dialog"] button[aria-label="关闭"]');
+    assert.equal(await streak(app), 0);
+    assert.equal(await app.exists('[data-testid="punch-list"]'), false);
+  });
+});
