@@ -38,7 +38,7 @@ pub fn started_at() -> Instant {
 /// Every command the webview may call. Keep in step with `commands::names::COMMAND_NAMES`
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{app, goals, onboarding, punch_ins, settings, today};
+    use commands::{app, goals, onboarding, punch_ins, settings, stats, today};
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
         .disable_serde_phases()
@@ -66,6 +66,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             punch_ins::delete_punch_in,
             punch_ins::mark_day,
             punch_ins::unmark_day,
+            stats::stats,
+            stats::day_detail,
+            stats::set_week_start,
         ])
 }
 

@@ -56,10 +56,25 @@ test("a streak grows with punch-ins, holds over leave and resets after a missed 
     assert.match(await app.text('[data-testid="punch-card"]'), /最长 2 天/);
   });
 
-  // Restarting keeps everything.
+  // Restarting keeps everything, and the statistics explain each day.
   await withApp(t, { now: at(26, "21:00"), dataDir }, async (app) => {
     assert.equal(await streak(app), 1);
     assert.match(await app.text('[data-testid="punch-list"]'), /30 分钟/);
+    await app.click('[data-nav="stats"]');
+    await app.find('[data-testid="heatmap"]');
+    const kinds = await app.exec(
+      "return Object.fromEntries([...document.querySelectorAll('[data-testid=heatmap] rect[data-date]')].map(r => [r.dataset.date, r.dataset.kind]))",
+    );
+    assert.deepEqual(
+      ["2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"].map((d) => kinds[d]),
+      ["work", "work", "excused", "missed", "work"],
+    );
+    assert.equal(await app.text('[data-testid="stat-days"]'), "3");
+    assert.equal(await app.text('[data-testid="stat-total"]'), "2 小时 45 分钟");
+    await app.click('[data-testid="heatmap"] rect[data-date="2026-11-25"]');
+    assert.equal(await app.text('[data-testid="day-why"]'), "这天没有打卡，连续天数在这里中断。");
+    await app.click('[data-testid="heatmap"] rect[data-date="2026-11-24"]');
+    await app.waitForText('[data-testid="day-why"]', (s) => s.startsWith("请假"), "the leave explanation");
   });
 });
 

@@ -19,6 +19,7 @@ pub mod punch_in;
 pub mod records;
 pub mod schedule;
 pub mod settings_view;
+pub mod stats;
 pub mod streak;
 pub mod subject;
 pub mod today;

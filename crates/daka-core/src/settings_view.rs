@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::day::format_hm;
 use crate::lang::Lang;
 use crate::profile::{Exam, Profile};
+use crate::schedule::WeekStart;
 use crate::subject::Subject;
 use crate::today::current_exam;
 
@@ -35,10 +36,16 @@ pub struct SettingsView {
     pub day_start: String,
     pub pending_day_rule: Option<PendingDayRule>,
     pub subjects: Vec<Subject>,
+    pub week_start: WeekStart,
 }
 
 impl Profile {
-    pub fn settings_view(&self, language: Lang, now: DateTime<Utc>) -> SettingsView {
+    pub fn settings_view(
+        &self,
+        language: Lang,
+        now: DateTime<Utc>,
+        week_start: WeekStart,
+    ) -> SettingsView {
         let rule = self.day_rules.rule_at(now);
         let today = self.day_rules.logical_date(now);
         SettingsView {
@@ -58,6 +65,7 @@ impl Profile {
                     .to_string(),
             }),
             subjects: self.subjects.clone(),
+            week_start,
         }
     }
 }

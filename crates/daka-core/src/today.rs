@@ -155,7 +155,11 @@ mod tests {
         assert_eq!(view.total_minutes, 25);
         assert_eq!(view.utc_offset, "+08:00");
 
-        let settings = profile.settings_view(Lang::En, "2026-11-22T18:30:00Z".parse().unwrap());
+        let settings = profile.settings_view(
+            Lang::En,
+            "2026-11-22T18:30:00Z".parse().unwrap(),
+            crate::schedule::WeekStart::Monday,
+        );
         assert_eq!(settings.day_start, "04:00");
         assert_eq!(settings.wake_time, "06:30");
         assert!(settings.pending_day_rule.is_none());

@@ -7,4 +7,5 @@ pub mod names;
 pub mod onboarding;
 pub mod punch_ins;
 pub mod settings;
+pub mod stats;
 pub mod today;

@@ -24,4 +24,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "delete_punch_in",
     "mark_day",
     "unmark_day",
+    "stats",
+    "day_detail",
+    "set_week_start",
 ];

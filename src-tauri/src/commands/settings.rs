@@ -9,16 +9,17 @@ use crate::error::AppError;
 use crate::ipc::Arg;
 use crate::state::AppState;
 
-fn view(state: &AppState, profile: &daka_core::profile::Profile) -> SettingsView {
-    profile.settings_view(state.lang(), state.now())
+/// The settings as they stand now (after a save, the saved values).
+async fn current(state: &AppState) -> Result<SettingsView, AppError> {
+    let records =
+        state.store()?.records().await.map_err(|e| AppError::from_store(e, state.lang()))?;
+    Ok(records.profile.settings_view(state.lang(), state.now(), records.week_start))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn settings(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
-    let profile =
-        state.store()?.profile().await.map_err(|e| AppError::from_store(e, state.lang()))?;
-    Ok(view(&state, &profile))
+    current(&state).await
 }
 
 #[tauri::command]
@@ -28,12 +29,12 @@ pub async fn save_profile(
     input: Arg<ProfileInput>,
 ) -> Result<SettingsView, AppError> {
     let input = input.decode("input", state.lang())?;
-    let profile = state
+    state
         .store()?
         .save_profile(&input, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))?;
-    Ok(view(&state, &profile))
+    current(&state).await
 }
 
 #[tauri::command]
@@ -43,12 +44,12 @@ pub async fn save_subjects(
     subjects: Arg<Vec<SubjectDraft>>,
 ) -> Result<SettingsView, AppError> {
     let subjects = subjects.decode("subjects", state.lang())?;
-    let profile = state
+    state
         .store()?
         .save_subjects(&subjects, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))?;
-    Ok(view(&state, &profile))
+    current(&state).await
 }
 
 /// Requests a new home time zone / day start, effective at the next study-day boundary.
@@ -61,21 +62,21 @@ pub async fn change_day_rule(
 ) -> Result<SettingsView, AppError> {
     let time_zone = time_zone.decode("time_zone", state.lang())?;
     let day_start = day_start.decode("day_start", state.lang())?;
-    let profile = state
+    state
         .store()?
         .change_day_rule(&time_zone, &day_start, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))?;
-    Ok(view(&state, &profile))
+    current(&state).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_day_rule_change(state: State<'_, AppState>) -> Result<SettingsView, AppError> {
-    let profile = state
+    state
         .store()?
         .cancel_day_rule_change(state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))?;
-    Ok(view(&state, &profile))
+    current(&state).await
 }

@@ -3,7 +3,7 @@ import type { AppInfo, SettingsView, TodayBoard } from "./bindings";
 import { backend } from "./backend";
 import { setLang } from "./i18n/index.svelte";
 
-export type Screen = "today" | "goals" | "settings";
+export type Screen = "today" | "stats" | "goals" | "settings";
 
 class AppModel {
   info = $state<AppInfo | null>(null);
@@ -43,7 +43,7 @@ class AppModel {
 
   async show(screen: Screen): Promise<void> {
     this.screen = screen;
-    if (screen === "today") await this.refreshToday();
+    if (screen === "today" || screen === "stats") await this.refreshToday();
     else if (screen === "settings") await this.refreshSettings();
   }
 }

@@ -5,6 +5,7 @@ import {
   commands,
   type AppError,
   type AppInfo,
+  type DayDetail,
   type DayMark,
   type DayStatus,
   type Goal,
@@ -15,9 +16,11 @@ import {
   type PunchIn,
   type PunchInInput,
   type SettingsView,
+  type StatsView,
   type SubjectDraft,
   type SubjectPreset,
   type TodayBoard,
+  type WeekStart,
   type ZoneInfo,
 } from "./bindings";
 import { t } from "./i18n/index.svelte";
@@ -92,6 +95,10 @@ export const backend = {
   markDay: (date: string, mark: DayMark): Promise<Result<DayStatus>> =>
     call(() => commands.markDay(date, mark)),
   unmarkDay: (date: string): Promise<Result<null>> => call(() => commands.unmarkDay(date)),
+  stats: (): Promise<Result<StatsView>> => call(() => commands.stats()),
+  dayDetail: (date: string): Promise<Result<DayDetail>> => call(() => commands.dayDetail(date)),
+  setWeekStart: (weekStart: WeekStart): Promise<Result<null>> =>
+    call(() => commands.setWeekStart(weekStart)),
 };
 
 /** Validation messages keyed by field path, for forms. */

@@ -41,6 +41,11 @@ export const commands = {
 	deletePunchIn: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_punch_in", { id })),
 	markDay: (date: string, mark: DayMark) => typedError<DayStatus, AppError>(__TAURI_INVOKE("mark_day", { date, mark })),
 	unmarkDay: (date: string) => typedError<null, AppError>(__TAURI_INVOKE("unmark_day", { date })),
+	stats: () => typedError<StatsView, AppError>(__TAURI_INVOKE("stats")),
+	/**  Why a study day counts the way it does. */
+	dayDetail: (date: string) => typedError<DayDetail, AppError>(__TAURI_INVOKE("day_detail", { date })),
+	/**  Sets the first day of the week (weekly goals, charts, heatmap). */
+	setWeekStart: (weekStart: WeekStart) => typedError<null, AppError>(__TAURI_INVOKE("set_week_start", { weekStart })),
 };
 
 /* Constants */
@@ -75,6 +80,21 @@ export type Countdown =
 { state: "today" } | 
 /**  The exam was `days_ago` days ago: time to set the next one. */
 { state: "passed"; days_ago: number };
+
+/**  Everything about one study day: why it counts the way it does. */
+export type DayDetail = {
+	date: string,
+	verdict: DayVerdict | null,
+	mark: DayMark | null,
+	punch_ins: PunchIn[],
+	minutes: number,
+	goals: GoalDay[],
+	/**  The day may still be logged with full credit. */
+	open: boolean,
+	/**  A backfill for this day entered now would count in the streak without a repair. */
+	backfill_counts: boolean,
+	repairs_left: number,
+};
 
 /**  What a day was marked as. */
 export type DayMark = 
@@ -180,6 +200,12 @@ export type Goal = {
 	position: number,
 };
 
+/**  A goal's verdict on one day, for the day's explanation. */
+export type GoalDay = {
+	goal: Goal,
+	verdict: DayVerdict | null,
+};
+
 /**  A daily goal. */
 export type GoalId = string;
 
@@ -221,6 +247,15 @@ export type HabitSummary = {
 	freezes_used: number,
 	never_miss_twice: boolean,
 	missed_last: boolean,
+};
+
+/**  One day of the heatmap. */
+export type HeatCell = {
+	date: string,
+	minutes: number,
+	punch_ins: number,
+	/**  The daily punch-in's verdict; `None` before the first study day or after today. */
+	verdict: DayVerdict | null,
 };
 
 /**  A UI language. Serialized as a BCP 47 tag (`"zh-CN"`, `"en"`). */
@@ -266,6 +301,19 @@ export type PendingDayRule = {
 	day_start: string,
 	/**  When it takes effect, as the local wall clock of the zone in force now (`YYYY-MM-DDTHH:MM`). */
 	takes_effect_local: string,
+};
+
+/**  Minutes per subject in one period (a day, a week or a month). */
+export type PeriodMinutes = {
+	/**  First day of the period. */
+	start: string,
+	/**  Last day of the period (inclusive). */
+	end: string,
+	/**  Minutes per subject, in the subjects' order; subjects with none are left out. */
+	subjects: SubjectTotal[],
+	total: number,
+	/**  The daily target times the study days of the period so far. */
+	target: number,
 };
 
 /**  Where a preset subject sits among its alternatives. */
@@ -359,6 +407,19 @@ export type SettingsView = {
 	day_start: string,
 	pending_day_rule: PendingDayRule | null,
 	subjects: Subject[],
+	week_start: WeekStart,
+};
+
+export type StatsView = {
+	today: string,
+	heatmap: HeatCell[],
+	by_day: PeriodMinutes[],
+	by_week: PeriodMinutes[],
+	by_month: PeriodMinutes[],
+	totals: Totals,
+	trend: Trend,
+	punch_in: HabitSummary,
+	daily_target_minutes: number,
 };
 
 /**  Whether the streak counts days or weeks. */
@@ -404,6 +465,11 @@ export type SubjectToday = {
 	minutes: number,
 };
 
+export type SubjectTotal = {
+	subject_id: SubjectId,
+	minutes: number,
+};
+
 /**  The Today screen. */
 export type TodayBoard = {
 	day: TodayView,
@@ -444,6 +510,28 @@ export type TodayView = {
 	subjects: SubjectToday[],
 	total_minutes: number,
 	target_minutes: number,
+};
+
+export type Totals = {
+	minutes: number,
+	/**  Study days with at least one punch-in. */
+	days_punched: number,
+	/**  Study days since the first one (today included). */
+	days_since_start: number,
+	/**  Average minutes on days with a punch-in. */
+	average_per_punched_day: number,
+	best_day: string | null,
+	best_day_minutes: number,
+	/**  Minutes per subject over all time, in the subjects' order. */
+	subjects: SubjectTotal[],
+};
+
+/**  The last 7 days against the 7 before. */
+export type Trend = {
+	last_7_minutes: number,
+	previous_7_minutes: number,
+	/**  Relative change, e.g. 0.12 for +12 %; `None` when the previous week had nothing. */
+	change: number | null,
 };
 
 /**  The first day of the week, a user setting (Monday by default, as in China). */

@@ -29,7 +29,7 @@ describe("catalogues", () => {
 
   it("Chinese messages are in Chinese", () => {
     const han = /[\u4e00-\u9fff]/;
-    const latinOnly = ["daystart.option", "goals.progress", "punch.minutes_of", "pdialog.note_count", "goals.weekday_joiner"];
+    const latinOnly = ["daystart.option", "goals.progress", "punch.minutes_of", "pdialog.note_count", "goals.weekday_joiner", "day.title"];
     for (const [key, m] of Object.entries(zhCN)) {
       if (typeof m !== "string" || latinOnly.includes(key)) continue;
       expect(han.test(m), key).toBe(true);
