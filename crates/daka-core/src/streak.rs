@@ -173,6 +173,17 @@ pub struct HabitReport {
     pub missed_last: bool,
     pub days: Vec<DayVerdict>,
     pub weeks: Vec<WeekVerdict>,
+    /// The streak and strength at the end of each entry of `days` (or `weeks`), for exports.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub points: Vec<StreakPoint>,
+}
+
+/// Where the streak and strength stood after one day (or week).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StreakPoint {
+    pub streak: u32,
+    pub strength: f64,
 }
 
 /// How a period affects the streak.
@@ -191,8 +202,11 @@ struct Fold {
     multiplier: f64,
     run: u32,
     best: u32,
-    freezes: u32,
-    since_earn: u32,
+    /// Freeze credit in counted periods: a freeze is `freeze_every` of credit, and the bank
+    /// saturates at `max_freezes` freezes. One number (rather than a bank plus an "earned since"
+    /// counter that restarts whenever a freeze is earned, even into a full bank) keeps the fold
+    /// monotone: logging more on any day never leaves fewer freezes, or a shorter streak, later.
+    credit: u32,
     used: u32,
     strength: f64,
     /// Judged periods, `true` for a miss (for the badge).
@@ -206,8 +220,7 @@ impl Fold {
             multiplier: 0.5f64.powf(period_days / HALF_LIFE_DAYS),
             run: 0,
             best: 0,
-            freezes: 0,
-            since_earn: 0,
+            credit: 0,
             used: 0,
             strength: 0.0,
             judged: Vec::new(),
@@ -227,25 +240,32 @@ impl Fold {
             Effect::Counted => {
                 self.run += 1;
                 self.best = self.best.max(self.run);
-                self.since_earn += 1;
-                if self.since_earn >= self.policy.freeze_every {
-                    self.since_earn = 0;
-                    self.freezes = (self.freezes + 1).min(self.policy.max_freezes);
-                }
+                self.credit = (self.credit + 1).min(self.credit_cap());
                 false
             }
             Effect::Neutral => false,
-            Effect::Break if self.freezes > 0 => {
-                self.freezes -= 1;
+            Effect::Break if self.freezes() > 0 => {
+                self.credit -= self.policy.freeze_every;
                 self.used += 1;
                 true
             }
             Effect::Break => {
+                // Freezes are earned by *consecutive* done periods: a real break loses the
+                // progress toward the next one.
                 self.run = 0;
-                self.since_earn = 0;
+                self.credit = 0;
                 false
             }
         }
+    }
+
+    fn credit_cap(&self) -> u32 {
+        self.policy.max_freezes.saturating_mul(self.policy.freeze_every)
+    }
+
+    /// Whole freezes in the bank.
+    fn freezes(&self) -> u32 {
+        self.credit / self.policy.freeze_every.max(1)
     }
 
     fn badge(&self) -> (bool, bool) {
@@ -285,6 +305,7 @@ fn evaluate_daily(
     let target = habit.target.max(1);
     let mut fold = Fold::new(policy, 1.0);
     let mut days = Vec::new();
+    let mut points = Vec::new();
     let end = last_day(habit, now);
     let mut date = habit.active_from;
     while date <= end {
@@ -326,6 +347,7 @@ fn evaluate_daily(
             _ => None,
         };
         let frozen = fold.step(effect, strength_value, is_miss);
+        points.push(StreakPoint { streak: fold.run, strength: fold.strength });
         days.push(DayVerdict {
             date,
             state: if frozen { DayState::Excused } else { state },
@@ -343,12 +365,13 @@ fn evaluate_daily(
         current_streak: fold.run,
         best_streak: fold.best,
         strength: fold.strength,
-        freezes_banked: fold.freezes,
+        freezes_banked: fold.freezes(),
         freezes_used: fold.used,
         never_miss_twice,
         missed_last,
         days,
         weeks: Vec::new(),
+        points,
     }
 }
 
@@ -366,6 +389,7 @@ fn evaluate_weekly(
     let mut fold = Fold::new(policy, 7.0);
     let mut days = Vec::new();
     let mut weeks = Vec::new();
+    let mut points = Vec::new();
     let mut week = week_start.week_of(habit.active_from);
     while week <= end {
         let mut in_range = 0u32;
@@ -432,6 +456,7 @@ fn evaluate_weekly(
             _ => None,
         };
         let frozen = fold.step(effect, strength_value, is_miss);
+        points.push(StreakPoint { streak: fold.run, strength: fold.strength });
         weeks.push(WeekVerdict {
             start: week,
             state: if frozen { DayState::Excused } else { state },
@@ -455,12 +480,13 @@ fn evaluate_weekly(
         current_streak: fold.run,
         best_streak: fold.best,
         strength: fold.strength,
-        freezes_banked: fold.freezes,
+        freezes_banked: fold.freezes(),
         freezes_used: fold.used,
         never_miss_twice,
         missed_last,
         days,
         weeks,
+        points,
     }
 }
 
