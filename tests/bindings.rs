@@ -60,7 +60,12 @@ fn the_main_window_capability_grants_exactly_the_app_commands() {
     granted.sort();
     let mut expected: Vec<String> =
         COMMAND_NAMES.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+    // Typed events (import progress) are listened to from the UI; nothing else from core.
+    expected.extend(["core:event:allow-listen".to_owned(), "core:event:allow-unlisten".to_owned()]);
     expected.sort();
-    assert_eq!(granted, expected, "the main window must get the app's commands and nothing else");
+    assert_eq!(
+        granted, expected,
+        "the main window must get the app's commands, event listening and nothing else"
+    );
     assert_eq!(json["windows"], serde_json::json!(["main"]));
 }

@@ -108,6 +108,35 @@ impl AppError {
                     .to_owned(),
                 fields: Vec::new(),
             },
+            StoreError::Archive(e) => {
+                tracing::warn!(error = %e, "export or import failed");
+                Self { kind: ErrorKind::Validation, message: e.message(lang), fields: Vec::new() }
+            }
+            StoreError::ImportRecord { record, kind, detail } => {
+                tracing::warn!(record, kind, detail, "import refused");
+                Self {
+                    kind: ErrorKind::Validation,
+                    message: match lang {
+                        Lang::ZhCn => format!(
+                            "导出文件第 {record} 条记录（{kind}）有问题：{detail}。没有导入任何内容。"
+                        ),
+                        Lang::En => format!(
+                            "Record {record} ({kind}) of the export is not valid: {detail}. Nothing was imported."
+                        ),
+                    },
+                    fields: Vec::new(),
+                }
+            }
+            StoreError::RestoreNeedsEmptyProfile => Self {
+                kind: ErrorKind::Conflict,
+                message: lang
+                    .pick(
+                        "“恢复”会替换全部数据，只能在还没有数据的资料里使用。要把导出的数据加进来，请选择“合并”。",
+                        "Restore replaces everything and only works on a profile without data. To add an export to your data, choose Merge.",
+                    )
+                    .to_owned(),
+                fields: Vec::new(),
+            },
             StoreError::NewerSchema { .. } => {
                 tracing::error!(%error, "refusing to open the database");
                 Self {

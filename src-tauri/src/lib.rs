@@ -7,8 +7,10 @@
 
 pub mod commands;
 pub mod error;
+pub mod events;
 pub mod ipc;
 mod logging;
+pub mod picker;
 pub mod state;
 mod webview;
 
@@ -23,7 +25,9 @@ use daka_store::{Store, paths};
 use tauri::webview::PageLoadEvent;
 use tauri::{Manager, Runtime};
 
-use crate::state::{AppState, SystemInfo};
+use crate::events::{AppEmitter, ImportProgressEvent};
+use crate::picker::{DialogPicker, EnvPicker, FilePicker};
+use crate::state::{AppState, Parts, SystemInfo};
 
 /// Where the generated TypeScript bindings live, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -38,11 +42,12 @@ pub fn started_at() -> Instant {
 /// Every command the webview may call. Keep in step with `commands::names::COMMAND_NAMES`
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{app, goals, onboarding, punch_ins, settings, stats, today};
+    use commands::{app, data, goals, onboarding, punch_ins, settings, stats, today};
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
         .disable_serde_phases()
         .constant("SUBJECT_PALETTE", daka_core::subject::PALETTE)
+        .events(tauri_specta::collect_events![ImportProgressEvent])
         .commands(tauri_specta::collect_commands![
             app::app_info,
             app::set_language,
@@ -69,6 +74,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             stats::stats,
             stats::day_detail,
             stats::set_week_start,
+            data::export_data,
+            data::import_data,
+            data::backups,
+            data::restore_backup,
         ])
 }
 
@@ -137,7 +146,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
     if launch.desktop_plugins {
         builder = builder
             .plugin(single_instance(launch.data_dir.as_deref()))
-            .plugin(window_state(launch.data_dir.as_deref()));
+            .plugin(window_state(launch.data_dir.as_deref()))
+            // Dialogs are opened from Rust only: no dialog permission is granted to the webview.
+            .plugin(tauri_plugin_dialog::init());
     }
     builder
         .invoke_handler(ipc::typed_invoke_handler(specta.invoke_handler()))
@@ -164,16 +175,43 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             if let Some(window) = app.get_webview_window("main") {
                 webview::tune(&window);
             }
-            let lang = launch.system.lang;
-            app.manage(AppState::new(
+            let picker: Arc<dyn FilePicker> = if launch.desktop_plugins && !picker::scripted() {
+                Arc::new(DialogPicker::new(app.handle().clone()))
+            } else {
+                Arc::new(EnvPicker)
+            };
+            app.manage(AppState::new(Parts {
                 store,
-                launch.clock.clone(),
-                lang,
-                launch.system.clone(),
+                clock: launch.clock.clone(),
+                lang: launch.system.lang,
+                system: launch.system.clone(),
                 data_dir,
-            ));
+                picker,
+                events: Arc::new(AppEmitter(app.handle().clone())),
+            }));
+            if launch.desktop_plugins {
+                spawn_daily_backups(app.handle().clone());
+            }
             Ok(())
         })
+}
+
+/// Makes the daily backup at start and then checks every hour (one copy per day, the last 7
+/// kept). Failures are logged, never shown: a missed backup must not interrupt studying.
+fn spawn_daily_backups<R: Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let state = app.state::<AppState>();
+            if let Ok(store) = state.store() {
+                match store.daily_backup(state.now()).await {
+                    Ok(Some(path)) => tracing::info!(backup = %path.display(), "daily backup"),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "daily backup failed"),
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
 }
 
 /// One Daka per data directory: a second launch focuses the running window instead. With

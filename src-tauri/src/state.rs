@@ -6,9 +6,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::{DateTime, Utc};
 use daka_core::clock::Clock;
 use daka_core::lang::Lang;
-use daka_store::Store;
+use daka_store::{Store, StoreError};
 
 use crate::error::AppError;
+use crate::events::Emitter;
+use crate::picker::FilePicker;
 
 /// What the system told us at start, used until the user has chosen.
 #[derive(Debug, Clone)]
@@ -20,24 +22,41 @@ pub struct SystemInfo {
 #[derive(Debug)]
 pub struct AppState {
     /// `Err` holds why the database could not be opened; the UI shows it instead of a window
-    /// that silently does nothing.
-    store: Result<Store, daka_store::StoreError>,
+    /// that silently does nothing. Behind a lock because restoring a backup swaps the store.
+    store: RwLock<Result<Store, StoreError>>,
     clock: Arc<dyn Clock>,
     /// The language of messages produced in Rust (errors, presets). Follows the UI language.
     lang: RwLock<Lang>,
     pub system: SystemInfo,
     pub data_dir: PathBuf,
+    /// Native file dialogs (or, in test builds, paths given by the test).
+    pub picker: Arc<dyn FilePicker>,
+    pub events: Arc<dyn Emitter>,
+}
+
+/// What a new [`AppState`] is made of.
+#[derive(Debug)]
+pub struct Parts {
+    pub store: Result<Store, StoreError>,
+    pub clock: Arc<dyn Clock>,
+    pub lang: Lang,
+    pub system: SystemInfo,
+    pub data_dir: PathBuf,
+    pub picker: Arc<dyn FilePicker>,
+    pub events: Arc<dyn Emitter>,
 }
 
 impl AppState {
-    pub fn new(
-        store: Result<Store, daka_store::StoreError>,
-        clock: Arc<dyn Clock>,
-        lang: Lang,
-        system: SystemInfo,
-        data_dir: PathBuf,
-    ) -> Self {
-        Self { store, clock, lang: RwLock::new(lang), system, data_dir }
+    pub fn new(p: Parts) -> Self {
+        Self {
+            store: RwLock::new(p.store),
+            clock: p.clock,
+            lang: RwLock::new(p.lang),
+            system: p.system,
+            data_dir: p.data_dir,
+            picker: p.picker,
+            events: p.events,
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -53,16 +72,23 @@ impl AppState {
         *self.lang.write().unwrap_or_else(PoisonError::into_inner) = lang;
     }
 
-    /// The store, or the typed error explaining why it could not be opened.
-    pub fn store(&self) -> Result<&Store, AppError> {
-        match &self.store {
-            Ok(store) => Ok(store),
+    /// The store (a cheap handle), or the typed error explaining why it could not be opened.
+    pub fn store(&self) -> Result<Store, AppError> {
+        match &*self.store.read().unwrap_or_else(PoisonError::into_inner) {
+            Ok(store) => Ok(store.clone()),
             Err(e) => Err(AppError::from_store(clone_store_error(e), self.lang())),
         }
     }
 
+    /// Puts a reopened store in place (after restoring a backup).
+    pub fn replace_store(&self, store: Result<Store, StoreError>) {
+        *self.store.write().unwrap_or_else(PoisonError::into_inner) = store;
+    }
+
     pub fn startup_error(&self) -> Option<String> {
         self.store
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
             .err()
             .map(|e| AppError::from_store(clone_store_error(e), self.lang()).message)
@@ -70,10 +96,11 @@ impl AppState {
 }
 
 /// `StoreError` holds non-cloneable sources; keep what the user-facing mapping needs.
-fn clone_store_error(e: &daka_store::StoreError) -> daka_store::StoreError {
-    use daka_store::StoreError as E;
+fn clone_store_error(e: &StoreError) -> StoreError {
     match e {
-        E::NewerSchema { found, known } => E::NewerSchema { found: *found, known: *known },
-        other => E::Corrupt { what: other.to_string() },
+        StoreError::NewerSchema { found, known } => {
+            StoreError::NewerSchema { found: *found, known: *known }
+        }
+        other => StoreError::Corrupt { what: other.to_string() },
     }
 }

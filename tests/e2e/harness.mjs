@@ -56,7 +56,9 @@ async function waitForDriver(base, child) {
 
 /**
  * Launches Daka and opens a WebDriver session on its window.
- * @param {{dataDir?: string, now?: string, lang?: string, tz?: string, home?: string}} options
+ * `env` adds variables (e.g. DAKA_TEST_SAVE_PATH / DAKA_TEST_OPEN_PATH, the answers test builds
+ * give instead of file dialogs).
+ * @param {{dataDir?: string, now?: string, lang?: string, tz?: string, home?: string, env?: Record<string, string>}} options
  */
 export async function launch(options = {}) {
   const dataDir = options.dataDir ?? tempDir("daka-e2e-data-");
@@ -78,6 +80,7 @@ export async function launch(options = {}) {
     XDG_DATA_HOME: join(home, ".local/share"),
     // No session bus: the single-instance plugin then launches normally.
     DBUS_SESSION_BUS_ADDRESS: "disabled:",
+    ...options.env,
   };
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

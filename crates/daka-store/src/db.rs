@@ -114,6 +114,7 @@ pub(crate) async fn backup_before_migrate(
     }
     std::fs::create_dir_all(backup_dir).map_err(|e| StoreError::io(backup_dir, e))?;
     let from = applied.last().copied().unwrap_or(0);
+    // The name starts like every backup's (kind, then the UTC stamp) so it is listed with them.
     let name = format!("pre-migrate-{}-schema-{from}.sqlite3", now.format("%Y%m%dT%H%M%SZ"));
     let target = backup_dir.join(&name);
     let tmp = backup_dir.join(format!(".{name}.tmp"));

@@ -29,6 +29,15 @@ pub enum StoreError {
     NotOnboarded,
     #[error("first-start setup has already been completed")]
     AlreadyOnboarded,
+    /// Reading or writing an export archive failed.
+    #[error("export archive: {0}")]
+    Archive(#[from] daka_archive::ArchiveError),
+    /// An archive's content does not fit: a damaged value or reference.
+    #[error("import: record {record} ({kind}): {detail}")]
+    ImportRecord { record: usize, kind: String, detail: String },
+    /// Restoring replaces everything and is only allowed into a profile without data.
+    #[error("restore needs an empty profile")]
+    RestoreNeedsEmptyProfile,
     /// The write conflicts with stored data (e.g. an id that no longer exists).
     #[error("invalid input: {0}")]
     Invalid(ValidationErrors),

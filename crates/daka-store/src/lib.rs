@@ -5,13 +5,19 @@
 
 #![forbid(unsafe_code)]
 
+mod backup;
 mod db;
 mod error;
+mod export;
+mod import;
 pub mod paths;
 mod profile;
 mod records;
 mod repo;
 mod store;
 
+pub use backup::{BackupInfo, BackupKind};
 pub use error::{Result, StoreError};
+pub use export::ExportSummary;
+pub use import::{ImportMode, ImportPhase, ImportProgress, ImportReport};
 pub use store::{Snapshot, Store};

@@ -2,6 +2,7 @@
 //! logic lives here (DESIGN.md §3); a rule found in a command is a bug to move into daka-core.
 
 pub mod app;
+pub mod data;
 pub mod goals;
 pub mod names;
 pub mod onboarding;

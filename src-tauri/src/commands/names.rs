@@ -27,4 +27,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "stats",
     "day_detail",
     "set_week_start",
+    "export_data",
+    "import_data",
+    "backups",
+    "restore_backup",
 ];

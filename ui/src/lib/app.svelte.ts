@@ -23,6 +23,12 @@ class AppModel {
     if (info.value.onboarded) await this.refreshToday();
   }
 
+  /** After an import or restore: everything may have changed. */
+  async reload(): Promise<void> {
+    await this.load();
+    if (this.screen === "settings") await this.refreshSettings();
+  }
+
   async refreshToday(): Promise<void> {
     const today = await backend.today();
     if (today.ok) this.today = today.value;

@@ -3,10 +3,16 @@
 // exception becomes an `internal` AppError with a message in the user's language.
 import {
   commands,
+  events,
   type AppError,
   type AppInfo,
+  type BackupInfo,
   type DayDetail,
   type DayMark,
+  type ExportResult,
+  type ImportMode,
+  type ImportProgress,
+  type ImportReport,
   type DayStatus,
   type Goal,
   type GoalInput,
@@ -99,6 +105,21 @@ export const backend = {
   dayDetail: (date: string): Promise<Result<DayDetail>> => call(() => commands.dayDetail(date)),
   setWeekStart: (weekStart: WeekStart): Promise<Result<null>> =>
     call(() => commands.setWeekStart(weekStart)),
+  exportData: (): Promise<Result<ExportResult | null>> => call(() => commands.exportData()),
+  importData: (mode: ImportMode): Promise<Result<ImportReport | null>> =>
+    call(() => commands.importData(mode)),
+  backups: (): Promise<Result<BackupInfo[]>> => call(() => commands.backups()),
+  restoreBackup: (fileName: string): Promise<Result<null>> =>
+    call(() => commands.restoreBackup(fileName)),
+  /** Calls `onProgress` for each import progress event until the returned function is called. */
+  onImportProgress: async (onProgress: (p: ImportProgress) => void): Promise<() => void> => {
+    try {
+      return await events.importProgressEvent.listen((e) => onProgress(e.payload));
+    } catch (e) {
+      console.error("cannot listen to import progress", e);
+      return () => {};
+    }
+  },
 };
 
 /** Validation messages keyed by field path, for forms. */
