@@ -29,7 +29,8 @@ run_pkgs=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1
   libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
   libxdo-dev fonts-noto-cjk)
 # The real-window tests: a virtual display, WebKitGTK's WebDriver, and ImageMagick's `import`
-# for screenshots of failing tests.
+# for screenshots of failing tests. dbus-x11 brings dbus-run-session (the reminder test runs a
+# private session bus).
 test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core imagemagick)
 
 pkgs=("${run_pkgs[@]}")

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod ipc;
 mod logging;
+pub mod notify;
 pub mod picker;
 pub mod state;
 mod webview;
@@ -61,6 +62,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::save_subjects,
             settings::change_day_rule,
             settings::cancel_day_rule_change,
+            settings::set_reminder,
             app::ui_ready,
             goals::goals,
             goals::save_goal,
@@ -172,6 +174,15 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             if let Err(e) = &store {
                 tracing::error!(error = %e, dir = %data_dir.display(), "cannot open the database");
             }
+            // Messages made in Rust before the UI loads (a reminder on start) speak the user's
+            // chosen language, not the system's.
+            let lang = match &store {
+                Ok(store) => tauri::async_runtime::block_on(store.snapshot())
+                    .ok()
+                    .and_then(|snap| snap.language)
+                    .unwrap_or(launch.system.lang),
+                Err(_) => launch.system.lang,
+            };
             if let Some(window) = app.get_webview_window("main") {
                 webview::tune(&window);
             }
@@ -183,7 +194,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             app.manage(AppState::new(Parts {
                 store,
                 clock: launch.clock.clone(),
-                lang: launch.system.lang,
+                lang,
                 system: launch.system.clone(),
                 data_dir,
                 picker,
@@ -191,6 +202,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             }));
             if launch.desktop_plugins {
                 spawn_daily_backups(app.handle().clone());
+                notify::spawn_reminders(app.handle().clone(), Arc::new(notify::DesktopNotifier));
             }
             Ok(())
         })

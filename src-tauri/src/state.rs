@@ -32,6 +32,8 @@ pub struct AppState {
     /// Native file dialogs (or, in test builds, paths given by the test).
     pub picker: Arc<dyn FilePicker>,
     pub events: Arc<dyn Emitter>,
+    /// Wakes the reminder loop when the reminder setting changes.
+    pub reminder_changed: Arc<tokio::sync::Notify>,
 }
 
 /// What a new [`AppState`] is made of.
@@ -56,6 +58,7 @@ impl AppState {
             data_dir: p.data_dir,
             picker: p.picker,
             events: p.events,
+            reminder_changed: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -121,3 +121,33 @@ test("bad punch-in input is explained and saves nothing", async (t) => {
     assert.equal(await app.exists('[data-testid="punch-list"]'), false);
   });
 });
+
+test("the punch-in reminder is set in Settings, refuses a bad time and survives a restart", async (t) => {
+  const dataDir = tempDir("daka-e2e-data-");
+  await withApp(t, { now: at(22), dataDir }, async (app) => {
+    await completeOnboarding(app);
+    await app.click('[data-nav="settings"]');
+    await app.click('[data-reminder="enabled"]');
+    await app.type("#set-reminder", "25:00");
+    await app.click('[data-save="reminder"]');
+    const error = await app.waitForText('[data-banner="reminder"]', (s) => s.length > 0, "the bad-time error");
+    assert.equal(error, "时间格式不对，请按 24 小时制“时:分”填写，例如 06:30。");
+    await app.type("#set-reminder", "21:45");
+    await app.click('[data-save="reminder"]');
+    await app.find('[data-saved="reminder"]');
+  });
+  await withApp(t, { now: at(23, "09:00"), dataDir }, async (app) => {
+    await app.click('[data-nav="settings"]');
+    assert.equal(await app.value("#set-reminder"), "21:45");
+    assert.equal(await app.exec("return document.querySelector('[data-reminder=enabled]').checked"), true);
+    await app.click('[data-reminder="enabled"]');
+    await app.waitFor(async () => !(await app.exists("#set-reminder")), { message: "the time field to hide" });
+    await app.click('[data-save="reminder"]');
+    await app.find('[data-saved="reminder"]');
+  });
+  await withApp(t, { now: at(23, "10:00"), dataDir }, async (app) => {
+    await app.click('[data-nav="settings"]');
+    await app.find('[data-reminder="enabled"]');
+    assert.equal(await app.exec("return document.querySelector('[data-reminder=enabled]').checked"), false);
+  });
+});

@@ -92,6 +92,55 @@ impl fmt::Display for DayStart {
     }
 }
 
+/// A local wall-clock time of day, minutes after midnight (0..1440): when the user gets up,
+/// when the punch-in reminder rings. Stored as the number of minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct ClockTime(u32);
+
+impl ClockTime {
+    /// Parses `HH:MM` (24-hour).
+    pub fn parse(value: &str) -> Result<Self, Invalid> {
+        parse_hm(value).map(Self)
+    }
+
+    pub fn from_minutes(minutes: u32) -> Result<Self, Invalid> {
+        if minutes < 24 * 60 {
+            Ok(Self(minutes))
+        } else {
+            Err(Invalid::BadTime { value: minutes.to_string() })
+        }
+    }
+
+    pub fn minutes(self) -> u32 {
+        self.0
+    }
+
+    pub fn time(self) -> NaiveTime {
+        NaiveTime::MIN + Duration::minutes(i64::from(self.0))
+    }
+}
+
+impl TryFrom<u32> for ClockTime {
+    type Error = Invalid;
+
+    fn try_from(value: u32) -> Result<Self, Self::Error> {
+        Self::from_minutes(value)
+    }
+}
+
+impl From<ClockTime> for u32 {
+    fn from(value: ClockTime) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_hm(self.0))
+    }
+}
+
 /// Parses a 24-hour `HH:MM` wall-clock time into minutes after midnight (0..1440).
 pub fn parse_hm(value: &str) -> Result<u32, Invalid> {
     let trimmed = value.trim();
@@ -165,7 +214,7 @@ pub fn next_boundary(t: DateTime<Utc>, tz: Tz, day_start: DayStart) -> DateTime<
 /// Gaps are at most a day long (Pacific/Apia skipped 2011-12-30 entirely), so walk forward a
 /// minute at a time to the first wall time that exists, then back a second at a time to the exact
 /// transition (offsets before 1972 were not always whole minutes).
-fn first_instant_at_or_after(wall: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
+pub(crate) fn first_instant_at_or_after(wall: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
     let mut probe = wall;
     let limit = wall + Duration::hours(48);
     let after = loop {

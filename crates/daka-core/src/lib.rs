@@ -17,6 +17,7 @@ pub mod onboarding;
 pub mod profile;
 pub mod punch_in;
 pub mod records;
+pub mod reminder;
 pub mod schedule;
 pub mod settings_view;
 pub mod stats;

@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::day::{format_hm, parse_hm};
+use crate::day::ClockTime;
 use crate::day_rules::DayRules;
 use crate::ids::ExamId;
 use crate::subject::Subject;
@@ -95,48 +95,8 @@ impl From<DailyTarget> for u32 {
     }
 }
 
-/// The time the user gets up, local wall clock, minutes after midnight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "u32", into = "u32")]
-pub struct WakeTime(u32);
-
-impl WakeTime {
-    pub fn parse(value: &str) -> Result<Self, Invalid> {
-        parse_hm(value).map(Self)
-    }
-
-    pub fn from_minutes(minutes: u32) -> Result<Self, Invalid> {
-        if minutes < 24 * 60 {
-            Ok(Self(minutes))
-        } else {
-            Err(Invalid::BadTime { value: minutes.to_string() })
-        }
-    }
-
-    pub fn minutes(self) -> u32 {
-        self.0
-    }
-}
-
-impl TryFrom<u32> for WakeTime {
-    type Error = Invalid;
-
-    fn try_from(value: u32) -> Result<Self, Self::Error> {
-        Self::from_minutes(value)
-    }
-}
-
-impl From<WakeTime> for u32 {
-    fn from(value: WakeTime) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for WakeTime {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&format_hm(self.0))
-    }
-}
+/// The time the user gets up, local wall clock.
+pub type WakeTime = ClockTime;
 
 /// Checks an exam date typed by the user. It must exist, lie within ten years, and not be in the
 /// past, unless it is the date already saved (editing other settings after the exam must

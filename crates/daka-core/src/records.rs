@@ -1,5 +1,6 @@
 //! Everything the user set up and recorded, and the Today board computed from it.
 
+use crate::reminder::ReminderTime;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -19,6 +20,8 @@ pub struct Records {
     pub goals: Vec<Goal>,
     pub journal: Journal,
     pub week_start: WeekStart,
+    /// The daily punch-in reminder, if on.
+    pub reminder: Option<ReminderTime>,
 }
 
 /// A habit's numbers, without the day-by-day list.

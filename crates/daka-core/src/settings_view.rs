@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::day::format_hm;
 use crate::lang::Lang;
 use crate::profile::{Exam, Profile};
+use crate::reminder::ReminderTime;
 use crate::schedule::WeekStart;
 use crate::subject::Subject;
 use crate::today::current_exam;
@@ -37,6 +38,8 @@ pub struct SettingsView {
     pub pending_day_rule: Option<PendingDayRule>,
     pub subjects: Vec<Subject>,
     pub week_start: WeekStart,
+    /// The daily punch-in reminder time, `HH:MM`, or `None` when off.
+    pub reminder: Option<String>,
 }
 
 impl Profile {
@@ -45,6 +48,7 @@ impl Profile {
         language: Lang,
         now: DateTime<Utc>,
         week_start: WeekStart,
+        reminder: Option<ReminderTime>,
     ) -> SettingsView {
         let rule = self.day_rules.rule_at(now);
         let today = self.day_rules.logical_date(now);
@@ -66,6 +70,7 @@ impl Profile {
             }),
             subjects: self.subjects.clone(),
             week_start,
+            reminder: reminder.map(|r| r.to_string()),
         }
     }
 }

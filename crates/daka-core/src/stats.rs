@@ -355,6 +355,7 @@ mod tests {
             goals: vec![],
             journal: Journal { punch_ins, ..Journal::default() },
             week_start: WeekStart::Monday,
+            reminder: None,
         }
     }
 

@@ -159,8 +159,10 @@ mod tests {
             Lang::En,
             "2026-11-22T18:30:00Z".parse().unwrap(),
             crate::schedule::WeekStart::Monday,
+            Some(crate::reminder::ReminderTime::parse("21:30").unwrap()),
         );
         assert_eq!(settings.day_start, "04:00");
+        assert_eq!(settings.reminder.as_deref(), Some("21:30"));
         assert_eq!(settings.wake_time, "06:30");
         assert!(settings.pending_day_rule.is_none());
     }

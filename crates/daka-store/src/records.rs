@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
 use daka_core::calendar::StudyMoment;
 use daka_core::goal::{Goal, GoalInput, Measure, validate_goal};
 use daka_core::ids::{DayStatusId, GoalId, ProgressId, PunchInId, SubjectId};
@@ -14,6 +14,7 @@ use daka_core::journal::{DayMark, DayStatus, Journal, ProgressEntry, PunchIn};
 use daka_core::profile::Profile;
 use daka_core::punch_in::{PunchInInput, validate_day_mark, validate_punch_in};
 use daka_core::records::Records;
+use daka_core::reminder::ReminderTime;
 use daka_core::schedule::WeekStart;
 use daka_core::validation::{Invalid, ValidationErrors, parse_date};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
@@ -44,7 +45,9 @@ pub(crate) async fn read_records(conn: &mut SqliteConnection, profile: Profile) 
         .collect();
     let week_start =
         settings::get::<WeekStart>(&mut *conn, keys::WEEK_START).await?.unwrap_or_default();
-    Ok(Records { profile, goals, journal, week_start })
+    let reminder =
+        settings::get::<Option<ReminderTime>>(&mut *conn, keys::PUNCH_IN_REMINDER).await?.flatten();
+    Ok(Records { profile, goals, journal, week_start, reminder })
 }
 
 impl Store {
@@ -323,6 +326,39 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Turns the daily punch-in reminder on at `at`, or off with `None`.
+    pub async fn set_reminder(&self, at: Option<ReminderTime>, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let stamp = self.stamp(&mut tx, now).await?;
+        settings::put(&mut tx, keys::PUNCH_IN_REMINDER, &at, &stamp).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The daily punch-in reminder time, or `None` when off.
+    pub async fn reminder(&self) -> Result<Option<ReminderTime>> {
+        let mut conn = self.pool().acquire().await?;
+        Ok(settings::get::<Option<ReminderTime>>(&mut conn, keys::PUNCH_IN_REMINDER)
+            .await?
+            .flatten())
+    }
+
+    /// Whether study day `date` needs no reminder: punched in (any kind), on leave or resting.
+    pub async fn day_settled(&self, date: NaiveDate) -> Result<bool> {
+        let date = date.format("%Y-%m-%d").to_string();
+        let settled: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM punch_ins
+                            WHERE logical_date = ?1 AND deleted_utc IS NULL)
+                 OR EXISTS (SELECT 1 FROM day_status
+                            WHERE logical_date = ?1 AND mark IN ('leave', 'rest')
+                              AND deleted_utc IS NULL)",
+        )
+        .bind(date)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(settled)
     }
 
     /// Sets the first day of the week for weekly goals and charts.

@@ -14,6 +14,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "save_subjects",
     "change_day_rule",
     "cancel_day_rule_change",
+    "set_reminder",
     "ui_ready",
     "goals",
     "save_goal",

@@ -1,8 +1,10 @@
 //! Settings: everything onboarding asked, editable.
 
 use daka_core::profile::ProfileInput;
+use daka_core::reminder::ReminderTime;
 use daka_core::settings_view::SettingsView;
 use daka_core::subject::SubjectDraft;
+use daka_core::validation::ValidationErrors;
 use tauri::State;
 
 use crate::error::AppError;
@@ -13,7 +15,12 @@ use crate::state::AppState;
 async fn current(state: &AppState) -> Result<SettingsView, AppError> {
     let records =
         state.store()?.records().await.map_err(|e| AppError::from_store(e, state.lang()))?;
-    Ok(records.profile.settings_view(state.lang(), state.now(), records.week_start))
+    Ok(records.profile.settings_view(
+        state.lang(),
+        state.now(),
+        records.week_start,
+        records.reminder,
+    ))
 }
 
 #[tauri::command]
@@ -78,5 +85,38 @@ pub async fn cancel_day_rule_change(state: State<'_, AppState>) -> Result<Settin
         .cancel_day_rule_change(state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))?;
+    current(&state).await
+}
+
+/// The reminder setting as the UI sends it. A struct, not a bare `Option`, because a `null`
+/// argument is indistinguishable from a missing one at the IPC boundary.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+pub struct ReminderInput {
+    /// `HH:MM` in the home zone, or `null` (or empty) to turn the reminder off.
+    pub at: Option<String>,
+}
+
+/// Turns the daily punch-in reminder on or off.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_reminder(
+    state: State<'_, AppState>,
+    input: Arg<ReminderInput>,
+) -> Result<SettingsView, AppError> {
+    let lang = state.lang();
+    let at = input.decode("input", lang)?.at;
+    let at = match at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(
+            ReminderTime::parse(raw)
+                .map_err(|e| AppError::validation(&ValidationErrors::single("at", e), lang))?,
+        ),
+        None => None,
+    };
+    state
+        .store()?
+        .set_reminder(at, state.now())
+        .await
+        .map_err(|e| AppError::from_store(e, lang))?;
+    state.reminder_changed.notify_one();
     current(&state).await
 }

@@ -87,6 +87,9 @@ export const backend = {
     call(() => commands.changeDayRule(timeZone, dayStart)),
   cancelDayRuleChange: (): Promise<Result<SettingsView>> =>
     call(() => commands.cancelDayRuleChange()),
+  /** `HH:MM` in the home zone, or `null` to turn the reminder off. */
+  setReminder: (at: string | null): Promise<Result<SettingsView>> =>
+    call(() => commands.setReminder({ at })),
   uiReady: (screen: string): Promise<Result<null>> => call(() => commands.uiReady(screen)),
   goals: (): Promise<Result<Goal[]>> => call(() => commands.goals()),
   saveGoal: (input: GoalInput): Promise<Result<Goal>> => call(() => commands.saveGoal(input)),

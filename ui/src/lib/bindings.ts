@@ -26,6 +26,8 @@ export const commands = {
 	/**  Requests a new home time zone / day start, effective at the next study-day boundary. */
 	changeDayRule: (timeZone: string, dayStart: string) => typedError<SettingsView, AppError>(__TAURI_INVOKE("change_day_rule", { timeZone, dayStart })),
 	cancelDayRuleChange: () => typedError<SettingsView, AppError>(__TAURI_INVOKE("cancel_day_rule_change")),
+	/**  Turns the daily punch-in reminder on or off. */
+	setReminder: (input: ReminderInput) => typedError<SettingsView, AppError>(__TAURI_INVOKE("set_reminder", { input })),
 	/**
 	 *  The UI calls this once it has painted its first screen; the start-up time goes to the log
 	 *  (and `make bench` reads it).
@@ -444,6 +446,15 @@ export type PunchInView = {
 	total_minutes: number,
 };
 
+/**
+ *  The reminder setting as the UI sends it. A struct, not a bare `Option`, because a `null`
+ *  argument is indistinguishable from a missing one at the IPC boundary.
+ */
+export type ReminderInput = {
+	/**  `HH:MM` in the home zone, or `null` (or empty) to turn the reminder off. */
+	at: string | null,
+};
+
 /**  How often a goal is due. */
 export type Schedule = 
 /**  Every day. */
@@ -472,6 +483,8 @@ export type SettingsView = {
 	pending_day_rule: PendingDayRule | null,
 	subjects: Subject[],
 	week_start: WeekStart,
+	/**  The daily punch-in reminder time, `HH:MM`, or `None` when off. */
+	reminder: string | null,
 };
 
 export type StatsView = {

@@ -12,6 +12,7 @@ use daka_core::journal::{DayMark, Mood};
 use daka_core::lang::Lang;
 use daka_core::profile::{DailyTarget, MAX_EXAM_NAME_CHARS, WakeTime};
 use daka_core::punch_in::{MAX_MINUTES_PER_DAY, validate_note};
+use daka_core::reminder::ReminderTime;
 use daka_core::schedule::{Schedule, WeekStart};
 use daka_core::subject::{MAX_SUBJECT_NAME_CHARS, parse_color};
 use daka_core::validation::{parse_date, single_line};
@@ -128,6 +129,9 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
                     }
                     k if k == keys::WEEK_START => {
                         serde_json::from_value::<WeekStart>(value.clone()).is_ok()
+                    }
+                    k if k == keys::PUNCH_IN_REMINDER => {
+                        serde_json::from_value::<Option<ReminderTime>>(value.clone()).is_ok()
                     }
                     _ => true, // unknown keys are skipped when writing
                 };

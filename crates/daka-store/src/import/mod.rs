@@ -64,12 +64,13 @@ pub struct ImportReport {
 }
 
 /// Settings an archive may carry; others (from a newer Daka) are skipped.
-const KNOWN_SETTINGS: [&str; 5] = [
+const KNOWN_SETTINGS: [&str; 6] = [
     keys::LANGUAGE,
     keys::DAILY_TARGET_MIN,
     keys::WAKE_TIME_MIN,
     keys::STARTED_ON,
     keys::WEEK_START,
+    keys::PUNCH_IN_REMINDER,
 ];
 
 impl Store {

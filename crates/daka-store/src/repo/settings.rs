@@ -16,6 +16,8 @@ pub(crate) mod keys {
     pub(crate) const STARTED_ON: &str = "started_on";
     /// First day of the week for weekly goals and charts (`monday`, `sunday`, `saturday`).
     pub(crate) const WEEK_START: &str = "week_start";
+    /// The daily punch-in reminder, local minutes after midnight, or `null` when off.
+    pub(crate) const PUNCH_IN_REMINDER: &str = "punch_in_reminder";
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(
