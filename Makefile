@@ -18,7 +18,7 @@ TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24"
 
 .PHONY: help run dev test setup-run setup-test ui ui-check rust-check rust-test e2e-build e2e \
-	bindings deb deb-check bench screenshots clean
+	bindings deb deb-check bench profile screenshots clean
 
 help:
 	@echo "make run          build and open Daka (installs what is missing)"
@@ -27,7 +27,8 @@ help:
 	@echo "make e2e          only the real-window tests"
 	@echo "make bindings     regenerate ui/src/lib/bindings.ts from the Rust commands"
 	@echo "make deb          build the Debian package (target/release/bundle/deb)"
-	@echo "make bench        start-up time and memory, next to a bare Tauri window"
+	@echo "make bench        data figures on a 10-year profile; start-up time and memory"
+	@echo "make profile      write the 10-year profile to PROFILE_OUT (restore it in the app)"
 	@echo "make screenshots  capture every screen into OUT (default: /tmp/daka-screenshots)"
 
 setup-run:
@@ -94,7 +95,16 @@ deb-check: deb setup-test
 bench: ui
 	@scripts/setup.sh bench
 	cargo build --release --features $(APP_FEATURES) --bin daka --example bare_window
+	cargo build --release -p daka-bench-profile
+	@echo "[bench] data: the 10-year profile (bench/profile)"
+	$(CARGO_TARGET_DIR)/release/daka-bench-profile run 50
+	@echo "[bench] start-up and memory, next to a bare Tauri window"
 	DAKA_BENCH_TARGET=$(CARGO_TARGET_DIR)/release $(XVFB) node bench/startup.mjs
+
+# The 10-year profile as an export file, to restore into the app and look at it.
+PROFILE_OUT ?= /tmp/daka-10-year-profile.jsonl
+profile:
+	cargo run --release -p daka-bench-profile -- generate $(PROFILE_OUT)
 
 OUT ?= /tmp/daka-screenshots
 screenshots: setup-test ui e2e-build

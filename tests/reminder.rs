@@ -56,6 +56,7 @@ async fn punch_in(store: &Store, date: &str, now: DateTime<Utc>) {
         goals_done: vec![],
         note: String::new(),
         mood: None,
+        photos: vec![],
     };
     store.save_punch_in(&input, now).await.unwrap();
 }

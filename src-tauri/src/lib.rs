@@ -43,7 +43,7 @@ pub fn started_at() -> Instant {
 /// Every command the webview may call. Keep in step with `commands::names::COMMAND_NAMES`
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{app, data, goals, onboarding, punch_ins, settings, stats, today};
+    use commands::{app, data, goals, onboarding, photos, punch_ins, settings, stats, today};
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
         .disable_serde_phases()
@@ -73,6 +73,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             punch_ins::delete_punch_in,
             punch_ins::mark_day,
             punch_ins::unmark_day,
+            photos::add_photos,
+            photos::photo_thumbnails,
             stats::stats,
             stats::day_detail,
             stats::set_week_start,
@@ -176,6 +178,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             }
             // Messages made in Rust before the UI loads (a reminder on start) speak the user's
             // chosen language, not the system's.
+            if let Ok(store) = &store {
+                // Before the UI can pick a photo: the sweep deletes files no row names yet.
+                match tauri::async_runtime::block_on(store.prune_photos(now)) {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(files = n, "removed unused photo files"),
+                    Err(e) => tracing::warn!(error = %e, "photo clean-up failed"),
+                }
+            }
             let lang = match &store {
                 Ok(store) => tauri::async_runtime::block_on(store.snapshot())
                     .ok()

@@ -12,6 +12,8 @@ use tauri::{AppHandle, Runtime};
 pub trait FilePicker: Send + Sync + Debug {
     fn save(&self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf>;
     fn open(&self, title: &str, extensions: &[&str]) -> Option<PathBuf>;
+    /// Several files at once; empty when cancelled.
+    fn open_many(&self, title: &str, filter: &str, extensions: &[&str]) -> Vec<PathBuf>;
 }
 
 /// The platform's file dialogs (tauri-plugin-dialog).
@@ -54,6 +56,20 @@ impl<R: Runtime> FilePicker for DialogPicker<R> {
             .blocking_pick_file()
             .and_then(|p| p.into_path().ok())
     }
+
+    fn open_many(&self, title: &str, filter: &str, extensions: &[&str]) -> Vec<PathBuf> {
+        use tauri_plugin_dialog::DialogExt;
+        self.app
+            .dialog()
+            .file()
+            .set_title(title)
+            .add_filter(filter, extensions)
+            .blocking_pick_files()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .collect()
+    }
 }
 
 /// Answers from the environment (test builds only); cancels when a variable is unset.
@@ -67,6 +83,13 @@ impl FilePicker for EnvPicker {
 
     fn open(&self, _: &str, _: &[&str]) -> Option<PathBuf> {
         std::env::var_os("DAKA_TEST_OPEN_PATH").map(PathBuf::from)
+    }
+
+    /// `DAKA_TEST_OPEN_PATH` as a `:`-separated list.
+    fn open_many(&self, _: &str, _: &str, _: &[&str]) -> Vec<PathBuf> {
+        std::env::var_os("DAKA_TEST_OPEN_PATH")
+            .map(|v| std::env::split_paths(&v).collect())
+            .unwrap_or_default()
     }
 }
 

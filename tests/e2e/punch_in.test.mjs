@@ -1,9 +1,11 @@
 // The daily ritual over several days, in the real window: goals, punch-ins, leave, a miss.
 // "Moving the clock" is a restart with a later DAKA_NOW and the same data folder.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 
-import { completeOnboarding, punchIn, streak } from "./flows.mjs";
+import { completeOnboarding, pngBytes, punchIn, streak } from "./flows.mjs";
 import { tempDir, withApp } from "./harness.mjs";
 
 const at = (day, time = "20:00") => `2026-11-${day}T${time}:00+08:00`;
@@ -112,7 +114,7 @@ test("bad punch-in input is explained and saves nothing", async (t) => {
     await app.find('[data-testid="punch-dialog"]');
     await app.click('[data-action="save-punch-in"]');
     const error = await app.waitForText('[data-banner="punch"]', (s) => s.length > 0, "the empty-form error");
-    assert.equal(error, "请至少填写学习时间、完成的目标或今天的心得中的一项。");
+    assert.equal(error, "请至少填写学习时间、完成的目标、今天的心得或一张照片中的一项。");
     await app.type('[data-subject="数学一"]', "1500");
     await app.click('[data-action="save-punch-in"]');
     await app.waitForText('[data-banner="punch"]', (s) => s.includes("数量应在 0 到 1440 之间"), "the range error");
@@ -149,5 +151,37 @@ test("the punch-in reminder is set in Settings, refuses a bad time and survives 
     await app.click('[data-nav="settings"]');
     await app.find('[data-reminder="enabled"]');
     assert.equal(await app.exec("return document.querySelector('[data-reminder=enabled]').checked"), false);
+  });
+});
+
+test("photos: two are added, a non-image and a 20,000×20,000 picture are refused by name", async (t) => {
+  const dir = tempDir("daka-e2e-photos-");
+  const files = {
+    "山顶.png": pngBytes(640, 480, [200, 90, 40]),
+    "笔记.png": pngBytes(300, 600, [40, 90, 200]),
+    "notes.jpg": Buffer.from("这不是图片"),
+    "huge.png": pngBytes(20000, 20000, undefined, { claimOnly: true }),
+  };
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+  const env = { DAKA_TEST_OPEN_PATH: Object.keys(files).map((n) => join(dir, n)).join(":") };
+
+  await withApp(t, { now: at(22), env }, async (app) => {
+    await completeOnboarding(app);
+    await app.click('[data-action="punch-in"]');
+    await app.find('[data-testid="punch-dialog"]');
+    await app.type('[data-subject="数学一"]', "45");
+    await app.click('[data-action="add-photos"]');
+    await app.find('[data-photo="1"]');
+    const problems = await app.waitForText('[data-testid="photo-picker"]', (s) => s.includes("huge.png"), "the refusals");
+    assert.match(problems, /“notes\.jpg”不是图片/);
+    assert.match(problems, /“huge\.png”尺寸过大（20000×20000）/);
+    assert.match(problems, /2\/9/);
+    await app.click('[data-action="save-punch-in"]');
+    await app.waitFor(async () => !(await app.exists('[data-testid="punch-dialog"]')), { message: "the form to close" });
+    await app.find('[data-testid="photo-strip"] img');
+    const shown = await app.exec(
+      "return [...document.querySelectorAll('[data-testid=photo-strip] img')].map((i) => i.naturalWidth > 0 && i.src.startsWith('data:image/jpeg'))",
+    );
+    assert.deepEqual(shown, [true, true]);
   });
 });

@@ -83,6 +83,10 @@ uuid_id!(
     DayStatusId
 );
 uuid_id!(
+    /// A photo attached to a punch-in.
+    PhotoId
+);
+uuid_id!(
     /// This installation. Written into every synced record as the LWW tie-breaker.
     DeviceId
 );

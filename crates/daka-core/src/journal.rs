@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::EntryKind;
 use crate::goal::{Goal, Measure};
-use crate::ids::{DayStatusId, GoalId, ProgressId, PunchInId, SubjectId};
+use crate::ids::{DayStatusId, GoalId, PhotoId, ProgressId, PunchInId, SubjectId};
 use crate::streak::{DayRecord, Excuse};
 
 /// How the day felt, chosen in the punch-in form.
@@ -150,6 +150,18 @@ pub struct DayStatus {
     pub entered_on: NaiveDate,
 }
 
+/// A photo attached to a punch-in (the files are in the data folder, see `daka-photos`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PhotoRef {
+    pub id: PhotoId,
+    pub punch_in_id: PunchInId,
+    /// 0-based display order within the punch-in.
+    pub position: u8,
+    pub width: u32,
+    pub height: u32,
+}
+
 /// Everything recorded, live rows only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Journal {
@@ -158,9 +170,16 @@ pub struct Journal {
     pub statuses: Vec<DayStatus>,
     /// Dates skipped by a change of home zone (travel east).
     pub travel: BTreeSet<NaiveDate>,
+    /// Photos of live punch-ins, by punch-in then position.
+    pub photos: Vec<PhotoRef>,
 }
 
 impl Journal {
+    /// A punch-in's photos in display order.
+    pub fn photos_of(&self, id: PunchInId) -> Vec<PhotoRef> {
+        self.photos.iter().filter(|p| p.punch_in_id == id).copied().collect()
+    }
+
     pub fn punch_ins_on(&self, date: NaiveDate) -> impl Iterator<Item = &PunchIn> {
         self.punch_ins.iter().filter(move |p| p.date == date)
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{EntryKind, REPAIRS_PER_MONTH, StudyMoment};
 use crate::goal::{Goal, Measure};
-use crate::ids::{GoalId, PunchInId, SubjectId};
+use crate::ids::{GoalId, PhotoId, PunchInId, SubjectId};
 use crate::journal::{DayMark, Journal, Mood, SubjectMinutes};
 use crate::validation::{Invalid, ValidationErrors, parse_date};
 
@@ -15,6 +15,8 @@ use crate::validation::{Invalid, ValidationErrors, parse_date};
 pub const MAX_NOTE_CHARS: usize = 2_000;
 /// A day has 1,440 minutes; all punch-ins of a day together cannot record more.
 pub const MAX_MINUTES_PER_DAY: u32 = 24 * 60;
+/// Photos per punch-in (a WeChat Moments post holds nine).
+pub const MAX_PHOTOS: usize = 9;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -37,6 +39,10 @@ pub struct PunchInInput {
     pub goals_done: Vec<String>,
     pub note: String,
     pub mood: Option<Mood>,
+    /// Photos picked in the form (ids from `add_photos`), in display order. On edit, the full
+    /// new list: photos left out are removed.
+    #[serde(default)]
+    pub photos: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +56,8 @@ pub struct ValidPunchIn {
     pub goals_done: Vec<GoalId>,
     pub note: String,
     pub mood: Option<Mood>,
+    /// Photo ids, at most [`MAX_PHOTOS`], each once. Whether they exist is the store's check.
+    pub photos: Vec<PhotoId>,
 }
 
 /// Checks a note: at most 2,000 characters, line breaks (normalized to \n) and tabs allowed, other control
@@ -164,10 +172,22 @@ pub fn validate_punch_in(
         }
     }
 
+    let mut photos = Vec::new();
+    if input.photos.len() > MAX_PHOTOS {
+        errors.push("photos", Invalid::TooManyPhotos { max: MAX_PHOTOS });
+    }
+    for (i, raw) in input.photos.iter().enumerate() {
+        match raw.parse::<PhotoId>() {
+            Ok(id) if !photos.contains(&id) => photos.push(id),
+            _ => errors.push(format!("photos.{i}"), Invalid::UnknownId { value: raw.clone() }),
+        }
+    }
+
     let note = errors.check("note", validate_note(&input.note));
     if let Some(note) = &note
         && minutes.is_empty()
         && goals_done.is_empty()
+        && photos.is_empty()
         && note.is_empty()
     {
         errors.push("minutes", Invalid::EmptyPunchIn);
@@ -181,6 +201,7 @@ pub fn validate_punch_in(
             goals_done,
             note,
             mood: input.mood,
+            photos,
         }),
         _ => Err(errors),
     }
@@ -302,6 +323,7 @@ mod tests {
             goals_done: vec![w.goals[0].id.to_string()],
             note: "  今天背了 20 个单词\r\n  ".into(),
             mood: Some(Mood::Good),
+            photos: vec![],
         }
     }
 
@@ -425,6 +447,7 @@ mod tests {
             goals_done: vec![],
             note: "   ".into(),
             mood: Some(Mood::Okay),
+            photos: vec![],
         };
         let err = check(&w, &i, "2026-11-22T20:00:00+08:00").unwrap_err();
         assert_eq!(err.errors()[0].error, Invalid::EmptyPunchIn);

@@ -1,13 +1,13 @@
 //! Everything the user set up and recorded, and the Today board computed from it.
 
-use crate::reminder::ReminderTime;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::calendar::{REPAIRS_PER_MONTH, StudyMoment};
 use crate::goal::Goal;
-use crate::journal::{DayMark, Journal, PunchIn};
+use crate::journal::{DayMark, Journal, PhotoRef, PunchIn};
 use crate::profile::Profile;
+use crate::reminder::ReminderTime;
 use crate::schedule::{Schedule, WeekStart};
 use crate::streak::{DayState, DayVerdict, Habit, HabitReport, Now, Policy, StreakUnit, evaluate};
 use crate::today::TodayView;
@@ -76,6 +76,7 @@ pub struct PunchInView {
     /// `HH:MM` in the home zone when it was written.
     pub local_time: String,
     pub total_minutes: u32,
+    pub photos: Vec<PhotoRef>,
 }
 
 /// The Today screen.
@@ -162,6 +163,7 @@ impl Records {
             .map(|p| PunchInView {
                 local_time: p.created_utc.with_timezone(&rule.tz).format("%H:%M").to_string(),
                 total_minutes: p.total_minutes(),
+                photos: self.journal.photos_of(p.id),
                 punch_in: p.clone(),
             })
             .collect();

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::calendar::{EntryKind, REPAIRS_PER_MONTH};
 use crate::goal::Goal;
 use crate::ids::SubjectId;
-use crate::journal::{DayMark, PunchIn};
+use crate::journal::{DayMark, PhotoRef, PunchIn};
 use crate::records::{HabitSummary, Records};
 use crate::streak::DayVerdict;
 
@@ -106,6 +106,8 @@ pub struct DayDetail {
     pub verdict: Option<DayVerdict>,
     pub mark: Option<DayMark>,
     pub punch_ins: Vec<PunchIn>,
+    /// The photos of those punch-ins.
+    pub photos: Vec<PhotoRef>,
     pub minutes: u32,
     pub goals: Vec<GoalDay>,
     /// The day may still be logged with full credit.
@@ -277,6 +279,7 @@ impl Records {
             verdict: report.days.iter().find(|v| v.date == date).copied(),
             mark: self.journal.status_on(date).map(|s| s.mark),
             minutes: punch_ins.iter().map(PunchIn::total_minutes).sum(),
+            photos: punch_ins.iter().flat_map(|p| self.journal.photos_of(p.id)).collect(),
             punch_ins,
             goals: self
                 .goals

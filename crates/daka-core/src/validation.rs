@@ -67,6 +67,8 @@ pub enum Invalid {
     EmptyPunchIn,
     #[error("too many goals: at most {max}")]
     TooManyGoals { max: usize },
+    #[error("too many photos: at most {max}")]
+    TooManyPhotos { max: usize },
 }
 
 impl Invalid {
@@ -213,16 +215,22 @@ impl Invalid {
                 "The end date cannot be before the start date.".into()
             }
             (Invalid::EmptyPunchIn, Lang::ZhCn) => {
-                "请至少填写学习时间、完成的目标或今天的心得中的一项。".into()
+                "请至少填写学习时间、完成的目标、今天的心得或一张照片中的一项。".into()
             }
             (Invalid::EmptyPunchIn, Lang::En) => {
-                "Add study minutes, a finished goal or a note to punch in.".into()
+                "Add study minutes, a finished goal, a note or a photo to punch in.".into()
             }
             (Invalid::TooManyGoals { max }, Lang::ZhCn) => {
                 format!("目标太多了，最多 {max} 个；可以先归档不再用的目标。")
             }
             (Invalid::TooManyGoals { max }, Lang::En) => {
                 format!("Too many goals: at most {max}; archive the ones you no longer use.")
+            }
+            (Invalid::TooManyPhotos { max }, Lang::ZhCn) => {
+                format!("一次打卡最多 {max} 张照片。")
+            }
+            (Invalid::TooManyPhotos { max }, Lang::En) => {
+                format!("A punch-in can have at most {max} photos.")
             }
         }
     }
@@ -465,6 +473,7 @@ mod tests {
             Invalid::EndBeforeStart,
             Invalid::EmptyPunchIn,
             Invalid::TooManyGoals { max: 50 },
+            Invalid::TooManyPhotos { max: 9 },
         ];
         for e in all {
             let zh = e.message(Lang::ZhCn);

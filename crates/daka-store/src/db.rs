@@ -34,6 +34,11 @@ fn connect_options(path: &Path) -> SqliteConnectOptions {
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT)
         .optimize_on_close(true, None)
+        // Today and the statistics read the whole history (a 10-year profile is ~15 MB): map
+        // the file instead of copying every page through pread, and keep a warm page cache
+        // per connection. Measured with `make bench` (bench/profile).
+        .pragma("mmap_size", "268435456")
+        .pragma("cache_size", "-32000")
 }
 
 /// Opens (creating if needed) the database at `path`, backing it up into `backup_dir` first

@@ -11,6 +11,7 @@ mod error;
 mod export;
 mod import;
 pub mod paths;
+mod photos;
 mod profile;
 mod records;
 mod repo;

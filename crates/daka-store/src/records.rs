@@ -22,7 +22,7 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 use crate::error::{Result, StoreError};
 use crate::repo::outbox::{self, Op};
 use crate::repo::settings::keys;
-use crate::repo::{day_status, goals, progress, punch_ins, settings};
+use crate::repo::{day_status, goals, photos, progress, punch_ins, settings};
 use crate::store::{Store, read_snapshot};
 
 fn invalid(field: &str, e: Invalid) -> StoreError {
@@ -37,6 +37,7 @@ pub(crate) async fn read_records(conn: &mut SqliteConnection, profile: Profile) 
         progress: progress::list(&mut *conn).await?,
         statuses: day_status::list(&mut *conn).await?,
         travel: Default::default(),
+        photos: photos::list(&mut *conn).await?,
     };
     journal.travel = profile
         .day_rules
@@ -185,6 +186,21 @@ impl Store {
         let valid = validate_punch_in(input, &moment, &subjects, &records.goals, &records.journal)
             .map_err(StoreError::Invalid)?;
         let existing = valid.id.and_then(|id| records.journal.punch_in(id)).cloned();
+        // Each photo must be one picked in this form (unattached) or already this punch-in's.
+        let own_id = existing.as_ref().map(|p| p.id.to_string());
+        let mut wrong = ValidationErrors::new();
+        for (i, id) in valid.photos.iter().enumerate() {
+            match photos::owner(&mut tx, *id).await? {
+                Some(None) => {}
+                Some(Some(owner)) if Some(&owner) == own_id.as_ref() => {}
+                _ => {
+                    wrong.push(format!("photos.{i}"), Invalid::UnknownId { value: id.to_string() });
+                }
+            }
+        }
+        if !wrong.is_empty() {
+            return Err(StoreError::Invalid(wrong));
+        }
         let rule = rules.rule_at(now);
         let punch_in = match existing {
             Some(old) => {
@@ -213,6 +229,7 @@ impl Store {
         punch_ins::upsert(&mut tx, &punch_in, &stamp).await?;
         outbox::push(&mut tx, "punch_in", &punch_in.id.to_string(), Op::Upsert, &punch_in, &stamp)
             .await?;
+        photos::attach(&mut tx, punch_in.id, &valid.photos, &stamp).await?;
 
         // Goals ticked in the form: bring each to its target (entries linked to the punch-in);
         // goals unticked on edit lose the progress this punch-in gave them.
@@ -275,6 +292,7 @@ impl Store {
         let stamp = self.stamp(&mut tx, now).await?;
         punch_ins::delete(&mut tx, punch_in.id, &stamp).await?;
         outbox::push(&mut tx, "punch_in", id, Op::Delete, &punch_in.id, &stamp).await?;
+        photos::delete_of(&mut tx, punch_in.id, &stamp).await?;
         for e in records.journal.progress.iter().filter(|e| e.punch_in_id == Some(punch_in.id)) {
             progress::delete(&mut tx, e.id, &stamp).await?;
             outbox::push(&mut tx, "goal_progress", &e.id.to_string(), Op::Delete, &e.id, &stamp)

@@ -60,6 +60,7 @@ async fn history() -> (TempDir, Store) {
                     goals_done: vec![words.id.to_string()],
                     note: format!("第 {day} 天，\"引号\"\n第二行"),
                     mood: Some(Mood::Good),
+                    photos: vec![],
                 },
                 evening(day),
             )
@@ -96,6 +97,7 @@ fn input_like(p: &daka_core::journal::PunchIn) -> PunchInInput {
         goals_done: vec![],
         note: String::new(),
         mood: None,
+        photos: vec![],
     }
 }
 

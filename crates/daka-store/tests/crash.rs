@@ -41,6 +41,7 @@ async fn writer_child() {
                     goals_done: vec![],
                     note: format!("第 {n} 次"),
                     mood: None,
+                    photos: vec![],
                 },
                 now(),
             )

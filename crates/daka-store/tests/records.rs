@@ -49,6 +49,7 @@ async fn punch(
                 goals_done: vec![],
                 note: "今天学得不错".into(),
                 mood: Some(Mood::Good),
+                photos: vec![],
             },
             at_,
         )
@@ -109,6 +110,7 @@ async fn punch_ins_feed_minutes_goals_and_ticked_goals() {
                 goals_done: vec![words.id.to_string()],
                 note: String::new(),
                 mood: None,
+                photos: vec![],
             },
             now(),
         )
@@ -135,6 +137,7 @@ async fn punch_ins_feed_minutes_goals_and_ticked_goals() {
                 goals_done: vec![],
                 note: "改了".into(),
                 mood: Some(Mood::Tired),
+                photos: vec![],
             },
             now(),
         )
@@ -214,6 +217,7 @@ async fn bad_punch_ins_change_nothing() {
             goals_done: vec![],
             note: String::new(),
             mood: None,
+            photos: vec![],
         },
         PunchInInput {
             id: None,
@@ -223,6 +227,7 @@ async fn bad_punch_ins_change_nothing() {
             goals_done: vec![],
             note: "x".repeat(5000),
             mood: None,
+            photos: vec![],
         },
         PunchInInput {
             id: Some("0190aaaa-0000-7000-8000-000000000000".into()),
@@ -232,6 +237,7 @@ async fn bad_punch_ins_change_nothing() {
             goals_done: vec![],
             note: "edit of nothing".into(),
             mood: None,
+            photos: vec![],
         },
     ];
     for input in &bad {

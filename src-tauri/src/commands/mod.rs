@@ -6,6 +6,7 @@ pub mod data;
 pub mod goals;
 pub mod names;
 pub mod onboarding;
+pub mod photos;
 pub mod punch_ins;
 pub mod settings;
 pub mod stats;

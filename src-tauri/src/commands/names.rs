@@ -25,6 +25,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "delete_punch_in",
     "mark_day",
     "unmark_day",
+    "add_photos",
+    "photo_thumbnails",
     "stats",
     "day_detail",
     "set_week_start",

@@ -4,6 +4,7 @@
 import {
   commands,
   events,
+  type AddedPhotos,
   type AppError,
   type AppInfo,
   type BackupInfo,
@@ -18,6 +19,7 @@ import {
   type GoalInput,
   type Lang,
   type OnboardingInput,
+  type PhotoThumb,
   type ProfileInput,
   type PunchIn,
   type PunchInInput,
@@ -100,6 +102,10 @@ export const backend = {
     call(() => commands.addGoalProgress(goalId, date, delta)),
   savePunchIn: (input: PunchInInput): Promise<Result<PunchIn>> =>
     call(() => commands.savePunchIn(input)),
+  /** Opens the picture picker for up to `room` photos. */
+  addPhotos: (room: number): Promise<Result<AddedPhotos>> => call(() => commands.addPhotos(room)),
+  photoThumbnails: (ids: string[]): Promise<Result<PhotoThumb[]>> =>
+    call(() => commands.photoThumbnails(ids)),
   deletePunchIn: (id: string): Promise<Result<null>> => call(() => commands.deletePunchIn(id)),
   markDay: (date: string, mark: DayMark): Promise<Result<DayStatus>> =>
     call(() => commands.markDay(date, mark)),

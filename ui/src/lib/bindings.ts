@@ -44,6 +44,14 @@ export const commands = {
 	deletePunchIn: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_punch_in", { id })),
 	markDay: (date: string, mark: DayMark) => typedError<DayStatus, AppError>(__TAURI_INVOKE("mark_day", { date, mark })),
 	unmarkDay: (date: string) => typedError<null, AppError>(__TAURI_INVOKE("unmark_day", { date })),
+	/**
+	 *  Asks for up to `room` pictures (the form's free places out of 9), copies them into the data
+	 *  folder with thumbnails, and records them as not yet attached. Bad files are named in
+	 *  `problems`; the good ones are still added.
+	 */
+	addPhotos: (room: number) => typedError<AddedPhotos, AppError>(__TAURI_INVOKE("add_photos", { room })),
+	/**  Thumbnails of saved photos, in the order asked. Unknown ids are left out. */
+	photoThumbnails: (ids: string[]) => typedError<PhotoThumb[], AppError>(__TAURI_INVOKE("photo_thumbnails", { ids })),
 	stats: () => typedError<StatsView, AppError>(__TAURI_INVOKE("stats")),
 	/**  Why a study day counts the way it does. */
 	dayDetail: (date: string) => typedError<DayDetail, AppError>(__TAURI_INVOKE("day_detail", { date })),
@@ -71,6 +79,12 @@ export const events = {
 export const SUBJECT_PALETTE = ["#e5484d","#3e63dd","#12a594","#f76b15","#8e4ec6","#0090ff","#d6409f","#46a758","#ab6400","#7d7d7d"] as const;
 
 /* Types */
+/**  What picking photos gave: the photos added, and one message per file that was refused. */
+export type AddedPhotos = {
+	photos: PhotoThumb[],
+	problems: string[],
+};
+
 export type AppError = {
 	kind: ErrorKind,
 	message: string,
@@ -119,6 +133,8 @@ export type DayDetail = {
 	verdict: DayVerdict | null,
 	mark: DayMark | null,
 	punch_ins: PunchIn[],
+	/**  The photos of those punch-ins. */
+	photos: PhotoRef[],
 	minutes: number,
 	goals: GoalDay[],
 	/**  The day may still be logged with full credit. */
@@ -382,6 +398,26 @@ export type PeriodMinutes = {
 	target: number,
 };
 
+/**  A photo attached to a punch-in. */
+export type PhotoId = string;
+
+/**  A photo attached to a punch-in (the files are in the data folder, see `daka-photos`). */
+export type PhotoRef = {
+	id: PhotoId,
+	punch_in_id: PunchInId,
+	/**  0-based display order within the punch-in. */
+	position: number,
+	width: number,
+	height: number,
+};
+
+/**  A photo as the form shows it. */
+export type PhotoThumb = {
+	id: string,
+	/**  `data:image/jpeg;base64,…`, at most 480 px on the long side. */
+	url: string,
+};
+
 /**  Where a preset subject sits among its alternatives. */
 export type PresetGroup = 
 /**  Stands alone (政治, 专业课). */
@@ -436,6 +472,11 @@ export type PunchInInput = {
 	goals_done: string[],
 	note: string,
 	mood: Mood | null,
+	/**
+	 *  Photos picked in the form (ids from `add_photos`), in display order. On edit, the full
+	 *  new list: photos left out are removed.
+	 */
+	photos?: string[],
 };
 
 /**  A punch-in with its local time of entry, for lists. */
@@ -444,6 +485,7 @@ export type PunchInView = {
 	/**  `HH:MM` in the home zone when it was written. */
 	local_time: string,
 	total_minutes: number,
+	photos: PhotoRef[],
 };
 
 /**

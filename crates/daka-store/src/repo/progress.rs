@@ -9,26 +9,22 @@ use sqlx::SqliteConnection;
 use super::Stamp;
 use crate::error::{Result, StoreError};
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    goal_id: String,
-    logical_date: String,
-    delta: i64,
-    kind: String,
-    entered_on: String,
-    punch_in_id: Option<String>,
-}
+/// (id, goal_id, logical_date, delta, kind, entered_on, punch_in_id)
+type Row = (String, String, String, i64, String, String, Option<String>);
 
 pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<ProgressEntry>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, goal_id, logical_date, delta, kind, entered_on, punch_in_id
-         FROM goal_progress WHERE deleted_utc IS NULL ORDER BY logical_date, id",
+    let rows: Vec<Row> = super::fetch_json_rows(
+        conn,
+        "SELECT json_group_array(json_array(
+             id, goal_id, logical_date, delta, kind, entered_on, punch_in_id))
+         FROM goal_progress WHERE deleted_utc IS NULL",
+        "goal progress",
     )
-    .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
+    let mut entries = rows
+        .into_iter()
+        .map(|(id, goal_id, logical_date, delta, kind, entered_on, punch_in_id)| {
+            let r = Full { id, goal_id, logical_date, delta, kind, entered_on, punch_in_id };
             let bad = |what: &str| StoreError::corrupt(format!("progress {}: {what}", r.id));
             Ok(ProgressEntry {
                 id: r.id.parse::<ProgressId>().map_err(|_| bad("id"))?,
@@ -43,7 +39,19 @@ pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<ProgressEntr
                 },
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    entries.sort_by_key(|e| (e.date, e.id));
+    Ok(entries)
+}
+
+struct Full {
+    id: String,
+    goal_id: String,
+    logical_date: String,
+    delta: i64,
+    kind: String,
+    entered_on: String,
+    punch_in_id: Option<String>,
 }
 
 pub(crate) async fn insert(

@@ -11,85 +11,73 @@ use sqlx::SqliteConnection;
 use super::{Stamp, from_millis};
 use crate::error::{Result, StoreError};
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    logical_date: String,
-    kind: String,
-    entered_on: String,
-    tz: String,
-    utc_offset_min: i64,
-    day_start_min: i64,
-    note: String,
-    mood: Option<String>,
-    created_utc: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct MinutesRow {
-    punch_in_id: String,
-    subject_id: String,
-    minutes: i64,
-}
+/// (id, logical_date, kind, entered_on, tz, utc_offset_min, day_start_min, note, mood,
+/// created_utc)
+type Row = (String, String, String, String, String, i64, i64, String, Option<String>, i64);
+/// (punch_in_id, subject_id, minutes, subject position)
+type MinutesRow = (String, String, i64, Option<i64>);
 
 fn bad(id: &str, what: &str) -> StoreError {
     StoreError::corrupt(format!("punch-in {id}: {what}"))
 }
 
-/// Every live punch-in with its minutes, oldest day first.
+/// Every live punch-in with its minutes (subjects in the user's order), oldest day first.
 pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<PunchIn>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, logical_date, kind, entered_on, tz, utc_offset_min, day_start_min, note, mood,
-                created_utc
-         FROM punch_ins WHERE deleted_utc IS NULL ORDER BY logical_date, created_utc, id",
+    let rows: Vec<Row> = super::fetch_json_rows(
+        &mut *conn,
+        "SELECT json_group_array(json_array(id, logical_date, kind, entered_on, tz,
+             utc_offset_min, day_start_min, note, mood, created_utc))
+         FROM punch_ins WHERE deleted_utc IS NULL",
+        "punch-ins",
     )
-    .fetch_all(&mut *conn)
     .await?;
-    let minutes: Vec<MinutesRow> = sqlx::query_as(
-        "SELECT m.punch_in_id, m.subject_id, m.minutes
+    let mut minutes: Vec<MinutesRow> = super::fetch_json_rows(
+        &mut *conn,
+        "SELECT json_group_array(json_array(m.punch_in_id, m.subject_id, m.minutes, s.position))
          FROM punch_in_minutes m
          JOIN punch_ins p ON p.id = m.punch_in_id AND p.deleted_utc IS NULL
-         LEFT JOIN subjects s ON s.id = m.subject_id
-         ORDER BY s.position, m.subject_id",
+         LEFT JOIN subjects s ON s.id = m.subject_id",
+        "punch-in minutes",
     )
-    .fetch_all(&mut *conn)
     .await?;
+    minutes.sort_by(|a, b| (a.3, &a.1).cmp(&(b.3, &b.1)));
     let mut by_punch_in: HashMap<String, Vec<SubjectMinutes>> = HashMap::new();
-    for m in minutes {
+    for (punch_in_id, subject_id, value) in minutes.into_iter().map(|m| (m.0, m.1, m.2)) {
         let entry = SubjectMinutes {
-            subject_id: m
-                .subject_id
+            subject_id: subject_id
                 .parse::<SubjectId>()
-                .map_err(|_| bad(&m.punch_in_id, "subject"))?,
-            minutes: u32::try_from(m.minutes).map_err(|_| bad(&m.punch_in_id, "minutes"))?,
+                .map_err(|_| bad(&punch_in_id, "subject"))?,
+            minutes: u32::try_from(value).map_err(|_| bad(&punch_in_id, "minutes"))?,
         };
-        by_punch_in.entry(m.punch_in_id).or_default().push(entry);
+        by_punch_in.entry(punch_in_id).or_default().push(entry);
     }
-    rows.into_iter()
+    let mut out = rows
+        .into_iter()
         .map(|r| {
-            let minutes = by_punch_in.remove(&r.id).unwrap_or_default();
-            let id = r.id.parse::<PunchInId>().map_err(|_| bad(&r.id, "id"))?;
-            let mood = match r.mood.as_deref() {
+            let (id_raw, date, kind, entered_on, tz, offset, day_start, note, mood, created) = r;
+            let minutes = by_punch_in.remove(&id_raw).unwrap_or_default();
+            let id = id_raw.parse::<PunchInId>().map_err(|_| bad(&id_raw, "id"))?;
+            let mood = match mood.as_deref() {
                 None => None,
-                Some(m) => Some(Mood::parse(m).ok_or_else(|| bad(&r.id, "mood"))?),
+                Some(m) => Some(Mood::parse(m).ok_or_else(|| bad(&id_raw, "mood"))?),
             };
             Ok(PunchIn {
                 id,
-                date: r.logical_date.parse::<NaiveDate>().map_err(|_| bad(&r.id, "date"))?,
-                kind: EntryKind::parse(&r.kind).ok_or_else(|| bad(&r.id, "kind"))?,
-                entered_on: r.entered_on.parse::<NaiveDate>().map_err(|_| bad(&r.id, "entered"))?,
-                utc_offset_min: i32::try_from(r.utc_offset_min)
-                    .map_err(|_| bad(&r.id, "offset"))?,
-                day_start_min: u16::try_from(r.day_start_min)
-                    .map_err(|_| bad(&r.id, "day start"))?,
-                created_utc: from_millis(r.created_utc, "punch-in created")?,
+                date: date.parse::<NaiveDate>().map_err(|_| bad(&id_raw, "date"))?,
+                kind: EntryKind::parse(&kind).ok_or_else(|| bad(&id_raw, "kind"))?,
+                entered_on: entered_on.parse::<NaiveDate>().map_err(|_| bad(&id_raw, "entered"))?,
+                utc_offset_min: i32::try_from(offset).map_err(|_| bad(&id_raw, "offset"))?,
+                day_start_min: u16::try_from(day_start).map_err(|_| bad(&id_raw, "day start"))?,
+                created_utc: from_millis(created, "punch-in created")?,
                 mood,
                 minutes,
-                note: r.note,
-                tz: r.tz,
+                note,
+                tz,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by_key(|p| (p.date, p.created_utc, p.id));
+    Ok(out)
 }
 
 /// Inserts a new punch-in or rewrites an edited one (its frozen fields never change).
