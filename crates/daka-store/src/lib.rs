@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod backup;
+mod cache;
 mod db;
 mod error;
 mod export;

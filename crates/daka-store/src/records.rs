@@ -5,6 +5,7 @@
 //! all or nothing.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
 use daka_core::calendar::StudyMoment;
@@ -17,8 +18,9 @@ use daka_core::records::Records;
 use daka_core::reminder::ReminderTime;
 use daka_core::schedule::WeekStart;
 use daka_core::validation::{Invalid, ValidationErrors, parse_date};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::SqliteConnection;
 
+use crate::cache::WriteTx;
 use crate::error::{Result, StoreError};
 use crate::repo::outbox::{self, Op};
 use crate::repo::settings::keys;
@@ -53,17 +55,34 @@ pub(crate) async fn read_records(conn: &mut SqliteConnection, profile: Profile) 
 
 impl Store {
     /// The profile with all goals and history.
-    pub async fn records(&self) -> Result<Records> {
+    /// Everything the views are computed from. Served from the cache until the next write.
+    pub async fn records(&self) -> Result<Arc<Records>> {
+        if let Some(records) = self.cache().get() {
+            return Ok(records);
+        }
+        let generation = self.cache().generation();
         let mut tx = self.pool().begin().await?;
-        let records = records_in(&mut tx).await?;
+        let profile = read_snapshot(&mut tx).await?.profile.ok_or(StoreError::NotOnboarded)?;
+        let records = Arc::new(read_records(&mut tx, profile).await?);
         tx.commit().await?;
+        self.cache().put(generation, Arc::clone(&records));
         Ok(records)
+    }
+
+    /// The records inside a write transaction. The cache is good here too: holding the write
+    /// lock, nothing can commit between checking it and using it.
+    async fn records_for_write(&self, tx: &mut WriteTx) -> Result<Arc<Records>> {
+        if let Some(records) = self.cache().get() {
+            return Ok(records);
+        }
+        let profile = read_snapshot(tx).await?.profile.ok_or(StoreError::NotOnboarded)?;
+        Ok(Arc::new(read_records(tx, profile).await?))
     }
 
     /// Creates or edits a goal. A new goal goes to the end of the list.
     pub async fn save_goal(&self, input: &GoalInput, now: DateTime<Utc>) -> Result<Goal> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let known: HashSet<GoalId> = records.goals.iter().map(|g| g.id).collect();
         let subjects: HashSet<SubjectId> = records.profile.subjects.iter().map(|s| s.id).collect();
         let today = records.profile.day_rules.logical_date(now);
@@ -107,7 +126,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let mut goal = find_goal(&records, id)?.clone();
         goal.archived = archived;
         let stamp = self.stamp(&mut tx, now).await?;
@@ -120,7 +139,7 @@ impl Store {
     /// Deletes a goal (a tombstone; its progress stays in exports of the history).
     pub async fn delete_goal(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let goal = find_goal(&records, id)?;
         let stamp = self.stamp(&mut tx, now).await?;
         goals::delete(&mut tx, goal.id, &stamp).await?;
@@ -138,7 +157,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u32> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let goal = find_goal(&records, goal_id)?.clone();
         let date = parse_date(date).map_err(|e| invalid("date", e))?;
         if goal.measure != Measure::Count || !goal.is_active_on(date) {
@@ -179,7 +198,7 @@ impl Store {
     /// Saves a new or edited punch-in, and the progress of the goals ticked in it.
     pub async fn save_punch_in(&self, input: &PunchInInput, now: DateTime<Utc>) -> Result<PunchIn> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let rules = &records.profile.day_rules;
         let moment = StudyMoment::at(rules, now);
         let subjects: Vec<SubjectId> = records.profile.subjects.iter().map(|s| s.id).collect();
@@ -283,7 +302,7 @@ impl Store {
     /// Deletes a punch-in (a tombstone) and the goal progress it recorded.
     pub async fn delete_punch_in(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let punch_in = id
             .parse::<PunchInId>()
             .ok()
@@ -310,7 +329,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<DayStatus> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let moment = StudyMoment::at(&records.profile.day_rules, now);
         let date = validate_day_mark(date, mark, &moment, &records.journal)
             .map_err(StoreError::Invalid)?;
@@ -335,7 +354,7 @@ impl Store {
     /// Removes the mark of a study day.
     pub async fn unmark_day(&self, date: &str, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let records = records_in(&mut tx).await?;
+        let records = self.records_for_write(&mut tx).await?;
         let date = parse_date(date).map_err(|e| invalid("date", e))?;
         let Some(old) = records.journal.status_on(date) else { return Ok(()) };
         let stamp = self.stamp(&mut tx, now).await?;
@@ -387,11 +406,6 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-}
-
-async fn records_in(tx: &mut Transaction<'static, Sqlite>) -> Result<Records> {
-    let profile = read_snapshot(tx).await?.profile.ok_or(StoreError::NotOnboarded)?;
-    read_records(tx, profile).await
 }
 
 fn find_goal<'a>(records: &'a Records, id: &str) -> Result<&'a Goal> {

@@ -1,6 +1,7 @@
 //! The [`Store`] handle: opening, transactions, consistent snapshots.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use daka_core::day_rules::DayRules;
@@ -9,6 +10,7 @@ use daka_core::lang::Lang;
 use daka_core::profile::{DailyTarget, Profile, WakeTime};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::cache::{RecordsCache, WriteTx};
 use crate::db;
 use crate::error::{Result, StoreError};
 use crate::paths;
@@ -22,6 +24,7 @@ pub struct Store {
     data_dir: PathBuf,
     device_id: DeviceId,
     pre_migrate_backup: Option<PathBuf>,
+    cache: Arc<RecordsCache>,
 }
 
 /// Everything the settings and Today views read, taken in one read transaction so the parts
@@ -43,7 +46,13 @@ impl Store {
         let mut conn = pool.begin_with("BEGIN IMMEDIATE").await?;
         let device_id = meta::device_id(&mut conn).await?;
         conn.commit().await?;
-        Ok(Self { pool, data_dir: data_dir.to_owned(), device_id, pre_migrate_backup })
+        Ok(Self {
+            pool,
+            data_dir: data_dir.to_owned(),
+            device_id,
+            pre_migrate_backup,
+            cache: Arc::default(),
+        })
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
@@ -70,8 +79,12 @@ impl Store {
 
     /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock up front: a deferred
     /// transaction that reads first and writes later can fail with SQLITE_BUSY under WAL.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
+        Ok(WriteTx::new(self.pool.begin_with("BEGIN IMMEDIATE").await?, Arc::clone(&self.cache)))
+    }
+
+    pub(crate) fn cache(&self) -> &RecordsCache {
+        &self.cache
     }
 
     /// The stamp for a write at `now`: advances and persists the clock in the same transaction.

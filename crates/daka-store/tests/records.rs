@@ -292,3 +292,51 @@ async fn goals_can_be_edited_archived_and_deleted() {
         .collect();
     assert_eq!(fields, ["title", "unit", "target"]);
 }
+
+/// The records cache (served until the next write) never hands out a read from before a write
+/// that has returned, even with readers racing the writer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_records_cache_never_serves_a_read_from_before_a_write() {
+    let (_dir, store) = onboarded().await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for _ in 0..3 {
+        let (store, stop) = (store.clone(), stop.clone());
+        readers.push(tokio::spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                store.records().await.unwrap();
+                // A cache hit never awaits; yield so a failing test can end.
+                tokio::task::yield_now().await;
+            }
+        }));
+    }
+    for i in 0..40 {
+        let saved = store
+            .save_punch_in(
+                &PunchInInput {
+                    id: None,
+                    date: "2026-11-22".into(),
+                    repair: false,
+                    minutes: vec![],
+                    goals_done: vec![],
+                    note: format!("第 {i} 条"),
+                    mood: None,
+                    photos: vec![],
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        let seen = store.records().await.unwrap();
+        assert!(seen.journal.punch_in(saved.id).is_some(), "write {i} not visible");
+        assert_eq!(seen.journal.punch_ins.len(), i + 1);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for r in readers {
+        r.await.unwrap();
+    }
+    // A second read with no write in between is the same snapshot, not a new one.
+    let a = store.records().await.unwrap();
+    let b = store.records().await.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+}

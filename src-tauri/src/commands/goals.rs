@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn goals(state: State<'_, AppState>) -> Result<Vec<Goal>, AppError> {
     let records =
         state.store()?.records().await.map_err(|e| AppError::from_store(e, state.lang()))?;
-    Ok(records.goals)
+    Ok(records.goals.clone())
 }
 
 #[tauri::command]

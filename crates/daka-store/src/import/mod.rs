@@ -124,7 +124,7 @@ impl Store {
         let report = write::write_all(&mut tx, &records, total, progress).await?;
         let violations: Vec<(String,)> =
             sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         if let Some((table,)) = violations.first() {
             return Err(StoreError::ImportRecord {
