@@ -29,8 +29,8 @@ const SUBJECTS: [(&str, &str); 20] = [
     ("毛中特", "#6e56cf"),
     ("史纲", "#0d74ce"),
     ("思修", "#29a383"),
-    ("时政", "#f76b15"),
-    ("真题", "#e5484d"),
+    ("时政", "#ca244d"),
+    ("真题", "#f5d90a"),
 ];
 
 /// xorshift64*: the same profile every time.

@@ -410,10 +410,15 @@ fn evaluate_weekly(
                 backfilled |= done && rec.backfilled;
                 days.push(DayVerdict {
                     date,
+                    // A day of a weekly goal is never required by itself: not done, it is
+                    // "not due" once past, but still "open" while it can be logged (today, or
+                    // yesterday in grace) — "Not due today" on the last chance of a week misleads.
                     state: if done {
                         DayState::Done
                     } else if rec.excuse.is_some() {
                         DayState::Excused
+                    } else if now.is_open(date) {
+                        DayState::Open
                     } else {
                         DayState::NotDue
                     },
@@ -657,6 +662,10 @@ mod tests {
             [(DayState::Done, 3, 3), (DayState::Partial, 2, 3), (DayState::Open, 1, 3)]
         );
         assert_eq!((r.unit, r.current_streak, r.best_streak), (StreakUnit::Weeks, 0, 1));
+        // Days of a weekly goal: past and not done is "not due"; today, still loggable, "open".
+        let day = |s: &str| r.days.iter().find(|v| v.date == d(s)).map(|v| v.state);
+        assert_eq!(day("2026-11-12"), Some(DayState::NotDue));
+        assert_eq!(day("2026-11-18"), Some(DayState::Open));
     }
 
     #[rstest]

@@ -125,8 +125,8 @@ export const en: Record<keyof typeof zhCN, Message> = {
   "punch.delete_confirm": "Delete this punch-in?",
   "punch.minutes_of": "{subject} {d}",
 
-  "streak.days": (p: Params) => `${p.n}-day streak`,
-  "streak.weeks": (p: Params) => `${p.n}-week streak`,
+  "streak.days": (p: Params) => (String(p.n) === "0" ? "No streak yet" : `${p.n}-day streak`),
+  "streak.weeks": (p: Params) => (String(p.n) === "0" ? "No streak yet" : `${p.n}-week streak`),
   "streak.best_days": (p: Params) => `best ${p.n} ${plural(p.n ?? 0, "day", "days")}`,
   "streak.best_weeks": (p: Params) => `best ${p.n} ${plural(p.n ?? 0, "week", "weeks")}`,
   "streak.strength": "strength {p}",
@@ -267,6 +267,7 @@ export const en: Record<keyof typeof zhCN, Message> = {
   "pdialog.backfill_hint": "Backfilled study counts in totals and the heatmap.",
   "settings.reminder.title": "Punch-in reminder",
   "photos.title": "Photos",
+  "goals.week_met": "Done for the week",
   "photos.add": "Add photos",
   "photos.adding": "Adding…",
   "photos.alt": "Photo {n}",

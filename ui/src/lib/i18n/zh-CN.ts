@@ -265,6 +265,7 @@ export const zhCN = {
   "settings.week.title": "每周从哪天开始",
   "settings.reminder.title": "打卡提醒",
   "photos.title": "照片",
+  "goals.week_met": "本周已达成",
   "photos.add": "添加照片",
   "photos.adding": "正在添加…",
   "photos.alt": "第 {n} 张照片",
