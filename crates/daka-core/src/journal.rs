@@ -229,13 +229,27 @@ impl Journal {
 
     /// The daily punch-in as a habit: a day is done with at least one punch-in.
     pub fn punch_in_records(&self) -> BTreeMap<NaiveDate, DayRecord> {
-        let mut out: BTreeMap<NaiveDate, DayRecord> = BTreeMap::new();
-        for p in &self.punch_ins {
-            let r = out.entry(p.date).or_default();
-            r.amount += 1;
-            r.streak_amount += u32::from(p.counts_for_streak());
-            r.backfilled |= p.kind.is_backfill();
+        let mut rows: Vec<(NaiveDate, u32, bool)> = self
+            .punch_ins
+            .iter()
+            .map(|p| (p.date, u32::from(p.counts_for_streak()), p.kind.is_backfill()))
+            .collect();
+        rows.sort_by_key(|r| r.0);
+        let mut folded: Vec<(NaiveDate, DayRecord)> = Vec::new();
+        for (date, counts, backfilled) in rows {
+            match folded.last_mut() {
+                Some((d, r)) if *d == date => {
+                    r.amount += 1;
+                    r.streak_amount += counts;
+                    r.backfilled |= backfilled;
+                }
+                _ => folded.push((
+                    date,
+                    DayRecord { amount: 1, streak_amount: counts, backfilled, excuse: None },
+                )),
+            }
         }
+        let mut out: BTreeMap<NaiveDate, DayRecord> = folded.into_iter().collect();
         self.add_excuses(&mut out);
         out
     }
@@ -246,14 +260,32 @@ impl Journal {
         let mut sums: BTreeMap<NaiveDate, (i64, i64, bool)> = BTreeMap::new();
         match goal.measure {
             Measure::Count => {
-                for e in self.progress.iter().filter(|e| e.goal_id == goal.id) {
-                    let s = sums.entry(e.date).or_default();
-                    s.0 += i64::from(e.delta);
-                    if e.kind.counts_for_streak(e.date, e.entered_on) {
-                        s.1 += i64::from(e.delta);
+                // Sum per date in a sorted vector, then build the map in one go: a map entry
+                // per progress row was the larger part of judging 50 goals over 10 years.
+                let mut rows: Vec<(NaiveDate, i64, i64, bool)> = self
+                    .progress
+                    .iter()
+                    .filter(|e| e.goal_id == goal.id)
+                    .map(|e| {
+                        let delta = i64::from(e.delta);
+                        let streak =
+                            if e.kind.counts_for_streak(e.date, e.entered_on) { delta } else { 0 };
+                        (e.date, delta, streak, e.kind.is_backfill() && e.delta > 0)
+                    })
+                    .collect();
+                rows.sort_by_key(|r| r.0);
+                let mut folded: Vec<(NaiveDate, (i64, i64, bool))> = Vec::new();
+                for (date, all, streak, backfilled) in rows {
+                    match folded.last_mut() {
+                        Some((d, s)) if *d == date => {
+                            s.0 += all;
+                            s.1 += streak;
+                            s.2 |= backfilled;
+                        }
+                        _ => folded.push((date, (all, streak, backfilled))),
                     }
-                    s.2 |= e.kind.is_backfill() && e.delta > 0;
                 }
+                sums = folded.into_iter().collect();
             }
             Measure::Minutes => {
                 for p in &self.punch_ins {

@@ -304,12 +304,23 @@ fn evaluate_daily(
 ) -> HabitReport {
     let target = habit.target.max(1);
     let mut fold = Fold::new(policy, 1.0);
-    let mut days = Vec::new();
-    let mut points = Vec::new();
     let end = last_day(habit, now);
+    let span = usize::try_from((end - habit.active_from).num_days() + 1).unwrap_or(0);
+    let mut days = Vec::with_capacity(span);
+    let mut points = Vec::with_capacity(span);
+    // Records and days are both in date order: walk them together instead of a map lookup a day
+    // (this loop runs 3,650 times per habit on a 10-year history).
+    let mut pending = records.range(habit.active_from..).peekable();
     let mut date = habit.active_from;
     while date <= end {
-        let rec = records.get(&date).copied().unwrap_or_default();
+        let rec = match pending.peek() {
+            Some((d, r)) if **d == date => {
+                let r = **r;
+                pending.next();
+                r
+            }
+            _ => DayRecord::default(),
+        };
         let due = habit.schedule.is_due_on(date);
         let open = now.is_open(date);
         let state = if !due {
@@ -357,7 +368,8 @@ fn evaluate_daily(
             excuse: if frozen { Some(Excuse::Freeze) } else { rec.excuse },
             counted: effect == Effect::Counted,
         });
-        date += Duration::days(1);
+        let Some(next) = date.succ_opt() else { break };
+        date = next;
     }
     let (never_miss_twice, missed_last) = fold.badge();
     HabitReport {
@@ -396,13 +408,19 @@ fn evaluate_weekly(
         let (mut times, mut times_streak, mut excused) = (0u32, 0u32, 0u32);
         let mut backfilled = false;
         let mut excuse = None;
-        for offset in 0..7 {
+        // The week's records in one range query rather than seven lookups.
+        let mut week_records = [DayRecord::default(); 7];
+        for (d, r) in records.range(week..=week + Duration::days(6)) {
+            if let Ok(i) = usize::try_from((*d - week).num_days()) {
+                week_records[i.min(6)] = *r;
+            }
+        }
+        for (offset, rec) in (0i64..).zip(week_records) {
             let date = week + Duration::days(offset);
             if !active(date) {
                 continue;
             }
             in_range += 1;
-            let rec = records.get(&date).copied().unwrap_or_default();
             let done = rec.amount >= target;
             if date <= now.today {
                 times += u32::from(done);
