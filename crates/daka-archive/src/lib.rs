@@ -167,11 +167,23 @@ csv/         同样的数据做成表格，可以用 Excel、WPS 或 Numbers 打
 Instants are UTC milliseconds or ISO 8601 with offset; dates are study days.
 ";
 
+/// Where photo files go inside the ZIP.
+pub const PHOTOS_PREFIX: &str = "photos/";
+
+/// A file copied into the archive as it is (photos are already compressed).
+#[derive(Debug, Clone)]
+pub struct ArchiveFile {
+    /// The name inside the ZIP, e.g. `photos/<id>.jpg`.
+    pub name: String,
+    pub path: PathBuf,
+}
+
 /// Writes the archive to `path` atomically (temporary file + rename).
 pub fn write_archive(
     path: &Path,
     records: &[Record],
     tables: &[Table],
+    files: &[ArchiveFile],
 ) -> Result<(), ArchiveError> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("daka-export.zip");
@@ -195,6 +207,13 @@ pub fn write_archive(
             zip.start_file(format!("csv/{}.csv", t.name), options).map_err(zerr)?;
             zip.write_all(&t.to_csv().map_err(|e| io(std::io::Error::other(e)))?).map_err(io)?;
         }
+        let stored =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for f in files {
+            let mut source = File::open(&f.path).map_err(|e| ArchiveError::io(&f.path, e))?;
+            zip.start_file(f.name.as_str(), stored).map_err(zerr)?;
+            std::io::copy(&mut source, &mut zip).map_err(|e| ArchiveError::io(&f.path, e))?;
+        }
         let file = zip.finish().map_err(zerr)?;
         file.sync_all().map_err(io)?;
         Ok(())
@@ -204,6 +223,51 @@ pub fn write_archive(
         return Err(e);
     }
     std::fs::rename(&tmp, path).map_err(|e| ArchiveError::io(path, e))
+}
+
+/// Copies `names` (under [`PHOTOS_PREFIX`] in the ZIP) into `dest`, each written to a temporary
+/// name and renamed. A name missing from the archive, or longer than `max_bytes`, is an error;
+/// files already copied stay (nothing refers to them until the import commits, and the next
+/// start sweeps unreferenced photo files).
+pub fn extract_photos(
+    path: &Path,
+    names: &[String],
+    dest: &Path,
+    max_bytes: u64,
+) -> Result<(), ArchiveError> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let file = File::open(path).map_err(|e| ArchiveError::io(path, e))?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| zip_error(&e))?;
+    std::fs::create_dir_all(dest).map_err(|e| ArchiveError::io(dest, e))?;
+    for name in names {
+        let mut entry = zip.by_name(&format!("{PHOTOS_PREFIX}{name}")).map_err(|e| match e {
+            zip::result::ZipError::FileNotFound => {
+                ArchiveError::Truncated { detail: format!("the photo {name} is missing") }
+            }
+            other => zip_error(&other),
+        })?;
+        if entry.size() > max_bytes {
+            return Err(ArchiveError::TooLarge { what: name.clone(), limit: max_bytes });
+        }
+        let target = dest.join(name);
+        let tmp = dest.join(format!(".{name}.partial"));
+        let copied = (|| {
+            let mut out = File::create(&tmp)?;
+            let n = std::io::copy(&mut (&mut entry).take(max_bytes + 1), &mut out)?;
+            if n > max_bytes {
+                return Err(std::io::Error::other("photo larger than its limit"));
+            }
+            out.sync_all()?;
+            std::fs::rename(&tmp, &target)
+        })();
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(ArchiveError::io(&target, e));
+        }
+    }
+    Ok(())
 }
 
 /// Reads the records of an archive (a Daka ZIP, or a bare `daka.jsonl`), checking the header.

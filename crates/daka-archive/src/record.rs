@@ -121,6 +121,19 @@ pub enum Record {
         #[serde(flatten)]
         meta: RowMeta,
     },
+    /// A punch-in photo; a live one's file is in the ZIP as `photos/<file_name>`.
+    PunchInPhoto {
+        id: String,
+        punch_in_id: String,
+        position: i64,
+        file_name: String,
+        width: i64,
+        height: i64,
+        bytes: i64,
+        original_name: String,
+        #[serde(flatten)]
+        meta: RowMeta,
+    },
 }
 
 impl Record {
@@ -136,6 +149,7 @@ impl Record {
             Record::PunchIn { .. } => "punch_in",
             Record::GoalProgress { .. } => "goal_progress",
             Record::DayStatus { .. } => "day_status",
+            Record::PunchInPhoto { .. } => "punch_in_photo",
         }
     }
 }

@@ -51,7 +51,7 @@ fn an_archive_round_trips_and_holds_readable_tables() {
     let path = dir.path().join("export.zip");
     let mut table = Table::new("subjects", &["id", "name"]);
     table.push(vec!["s1".into(), "政治, 一".into()]);
-    write_archive(&path, &sample(), &[table]).unwrap();
+    write_archive(&path, &sample(), &[table], &[]).unwrap();
     assert_eq!(read_archive(&path, Limits::default()).unwrap(), sample());
     // No temporary file is left next to it.
     let names: Vec<_> =
@@ -101,7 +101,7 @@ fn a_zip_bomb_is_stopped_at_the_limit() {
 fn a_truncated_archive_is_reported_as_incomplete() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("export.zip");
-    write_archive(&path, &sample(), &[]).unwrap();
+    write_archive(&path, &sample(), &[], &[]).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
     let err = read_archive(&path, Limits::default()).unwrap_err();

@@ -153,33 +153,7 @@ pub fn ingest(source: &Path, data_dir: &Path, limits: Limits) -> Result<Ingested
     }
     let bytes = fs::read(source).map_err(|e| PhotoError::io(source, e))?;
     let format = sniff(&bytes, &name)?;
-    let damaged = |e: image::ImageError| match e {
-        image::ImageError::Limits(_) => PhotoError::OverLimits { name: name.clone() },
-        other => PhotoError::Damaged { name: name.clone(), detail: other.to_string() },
-    };
-
-    let reader = || {
-        let mut reader = ImageReader::with_format(Cursor::new(bytes.as_slice()), format);
-        let mut l = image::Limits::default();
-        l.max_alloc = Some(limits.max_alloc);
-        reader.limits(l);
-        reader
-    };
-    let (width, height) = reader().into_dimensions().map_err(damaged)?;
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(PhotoError::TooManyPixels { name, width, height });
-    }
-    let mut decoder = reader().into_decoder().map_err(damaged)?;
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
-    image.apply_orientation(orientation);
-    let (width, height) = (image.width(), image.height());
-    let thumb = image.thumbnail(THUMB_SIDE, THUMB_SIDE).into_rgb8();
-    drop(image);
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
-        .encode_image(&thumb)
-        .map_err(damaged)?;
+    let (jpeg, width, height) = thumbnail_jpeg(&bytes, format, &name, limits)?;
 
     let id = uuid::Uuid::now_v7().to_string();
     let ext = format.extensions_str().first().copied().unwrap_or("img");
@@ -201,6 +175,60 @@ pub fn ingest(source: &Path, data_dir: &Path, limits: Limits) -> Result<Ingested
         bytes: size,
         original_name: name.chars().take(200).collect(),
     })
+}
+
+/// Makes the thumbnail (`thumbs/<thumb_name>`) of a photo already in the photos folder, as an
+/// import needs: the export carries the originals only.
+pub fn make_thumbnail(
+    data_dir: &Path,
+    file_name: &str,
+    thumb_name: &str,
+    limits: Limits,
+) -> Result<(), PhotoError> {
+    let path = photo_path(data_dir, file_name)?;
+    let bytes = fs::read(&path).map_err(|e| PhotoError::io(&path, e))?;
+    let format = sniff(&bytes, file_name)?;
+    let (jpeg, _, _) = thumbnail_jpeg(&bytes, format, file_name, limits)?;
+    write_atomic(&thumbs_dir(data_dir).join(safe_name(thumb_name)?), &jpeg)
+}
+
+/// Decodes (within the limits) and returns the thumbnail JPEG and the displayed size.
+fn thumbnail_jpeg(
+    bytes: &[u8],
+    format: ImageFormat,
+    name: &str,
+    limits: Limits,
+) -> Result<(Vec<u8>, u32, u32), PhotoError> {
+    let name = name.to_owned();
+    let damaged = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => PhotoError::OverLimits { name: name.clone() },
+        other => PhotoError::Damaged { name: name.clone(), detail: other.to_string() },
+    };
+
+    let reader = || {
+        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+        let mut l = image::Limits::default();
+        l.max_alloc = Some(limits.max_alloc);
+        reader.limits(l);
+        reader
+    };
+    let (width, height) = reader().into_dimensions().map_err(damaged)?;
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(PhotoError::TooManyPixels { name, width, height });
+    }
+    let mut decoder = reader().into_decoder().map_err(damaged)?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width(), image.height());
+    let thumb = image.thumbnail(THUMB_SIDE, THUMB_SIDE).into_rgb8();
+    drop(image);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&thumb)
+        .map_err(damaged)?;
+
+    Ok((jpeg, width, height))
 }
 
 /// The format from the bytes; HEIC/AVIF (iPhone) named so the user knows what to do.

@@ -144,3 +144,70 @@ async fn sqlx_conn(dir: &TempDir) -> sqlx::SqliteConnection {
     let url = format!("sqlite://{}", dir.path().join("daka.sqlite3").display());
     sqlx::SqliteConnection::connect(&url).await.unwrap()
 }
+
+#[tokio::test]
+async fn photos_travel_in_the_export_and_come_back_on_restore() {
+    let (dir, store) = onboarded().await;
+    let src = TempDir::new().unwrap();
+    let subject = store.profile().await.unwrap().subjects[0].id.to_string();
+    let ids = pick(&store, &src, 2).await;
+    let saved = store.save_punch_in(&input(&subject, ids.clone()), evening()).await.unwrap();
+    let zip = src.path().join("export.zip");
+    store.export_to(&zip, evening(), "test").await.unwrap();
+
+    let fresh = TempDir::new().unwrap();
+    let restored = Store::open(fresh.path(), evening()).await.unwrap();
+    restored.import_from(&zip, daka_store::ImportMode::Restore, evening(), &|_| {}).await.unwrap();
+    let got = restored.records().await.unwrap().journal.photos_of(saved.id);
+    let want = store.records().await.unwrap().journal.photos_of(saved.id);
+    assert_eq!(got, want);
+    for id in &ids {
+        assert!(restored.photo_thumbnail(id).await.unwrap().starts_with("data:image/jpeg"));
+    }
+    // The originals byte for byte.
+    let mut conn = sqlx_conn(&dir).await;
+    let names: Vec<String> = sqlx::query_scalar("SELECT file_name FROM punch_in_photos")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    for name in names {
+        let a = std::fs::read(photo_path(dir.path(), &name).unwrap()).unwrap();
+        let b = std::fs::read(photo_path(fresh.path(), &name).unwrap()).unwrap();
+        assert_eq!(a, b);
+    }
+    // Nothing is swept: every file is referenced.
+    assert_eq!(restored.prune_photos(evening()).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn an_export_whose_photo_file_is_missing_changes_nothing() {
+    let (_dir, store) = onboarded().await;
+    let src = TempDir::new().unwrap();
+    let subject = store.profile().await.unwrap().subjects[0].id.to_string();
+    let ids = pick(&store, &src, 1).await;
+    store.save_punch_in(&input(&subject, ids), evening()).await.unwrap();
+    let zip = src.path().join("export.zip");
+    store.export_to(&zip, evening(), "test").await.unwrap();
+
+    // Rebuild the ZIP without its photos/ members.
+    let cut = src.path().join("cut.zip");
+    {
+        let mut from = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+        let mut to = zip::ZipWriter::new(std::fs::File::create(&cut).unwrap());
+        for i in 0..from.len() {
+            let entry = from.by_index(i).unwrap();
+            if !entry.name().unwrap().starts_with("photos/") {
+                to.raw_copy_file(entry).unwrap();
+            }
+        }
+        to.finish().unwrap();
+    }
+    let fresh = TempDir::new().unwrap();
+    let restored = Store::open(fresh.path(), evening()).await.unwrap();
+    let err = restored
+        .import_from(&cut, daka_store::ImportMode::Restore, evening(), &|_| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("missing"), "{err}");
+    assert!(matches!(restored.records().await, Err(daka_store::StoreError::NotOnboarded)));
+}

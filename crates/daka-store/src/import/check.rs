@@ -103,7 +103,8 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
             | Record::Goal { id, .. }
             | Record::PunchIn { id, .. }
             | Record::GoalProgress { id, .. }
-            | Record::DayStatus { id, .. } => Some(id.as_str()),
+            | Record::DayStatus { id, .. }
+            | Record::PunchInPhoto { id, .. } => Some(id.as_str()),
         };
         if let Some(id) = id {
             c.id(id)?;
@@ -279,6 +280,36 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
                 c.date("date", logical_date)?;
                 c.date("entry day", entered_on)?;
                 DayMark::parse(mark).ok_or_else(|| c.fail(format!("mark {mark:?}")))?;
+            }
+            Record::PunchInPhoto {
+                id,
+                punch_in_id,
+                position,
+                file_name,
+                width,
+                height,
+                bytes,
+                original_name,
+                meta,
+            } => {
+                c.meta(meta)?;
+                // The file is named after the photo's id, so names can neither clash nor climb
+                // out of the photos folder.
+                let ext = file_name.strip_prefix(id.as_str()).unwrap_or_default();
+                if ![".jpg", ".png", ".webp", ".gif", ".bmp"].contains(&ext) {
+                    return Err(c.fail(format!("file name {file_name:?}")));
+                }
+                if !(0..9).contains(position)
+                    || *width <= 0
+                    || *height <= 0
+                    || *bytes <= 0
+                    || original_name.chars().count() > 200
+                {
+                    return Err(c.fail("bad position, size or name"));
+                }
+                if !has(&archive.punch_ins, &local.punch_ins, punch_in_id) {
+                    return Err(c.fail(format!("unknown punch-in {punch_in_id}")));
+                }
             }
         }
     }

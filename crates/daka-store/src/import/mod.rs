@@ -85,7 +85,8 @@ impl Store {
     ) -> Result<ImportReport> {
         progress(ImportProgress { phase: ImportPhase::Reading, done: 0, total: 0 });
         let path = path.to_owned();
-        let records = tokio::task::spawn_blocking(move || read_archive(&path, Limits::default()))
+        let source = path.clone();
+        let records = tokio::task::spawn_blocking(move || read_archive(&source, Limits::default()))
             .await
             .map_err(|e| StoreError::corrupt(format!("import task failed: {e}")))??;
         let total = u32::try_from(records.len()).unwrap_or(u32::MAX);
@@ -116,9 +117,10 @@ impl Store {
         // A study day can be at most tomorrow's (before the day start the calendar is ahead).
         let latest = now.date_naive() + Duration::days(2);
         check::check(&records, &local, latest)?;
+        drop(tx);
+        self.bring_in_photos(&path, &records).await?;
 
         // A copy to go back to, made before anything changes.
-        drop(tx);
         snapshot(self, BackupKind::PreImport, now).await?;
         let mut tx = self.begin_write().await?;
         let report = write::write_all(&mut tx, &records, total, progress).await?;
@@ -136,5 +138,57 @@ impl Store {
         tx.commit().await?;
         progress(ImportProgress { phase: ImportPhase::Done, done: total, total });
         Ok(report)
+    }
+}
+
+/// Photo thumbnails are named after the photo.
+fn thumb_name_of(id: &str) -> String {
+    format!("{id}.jpg")
+}
+
+impl Store {
+    /// Copies the files of the archive's live photos that are not here yet into the photos
+    /// folder and makes their thumbnails. Runs before the import transaction: should it fail
+    /// later, nothing refers to the files and the next start sweeps them.
+    async fn bring_in_photos(&self, archive: &Path, records: &[Record]) -> Result<()> {
+        let data_dir = self.data_dir().to_owned();
+        let wanted: Vec<(String, String)> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::PunchInPhoto { id, file_name, meta, .. } if meta.deleted_utc.is_none() => {
+                    Some((file_name.clone(), thumb_name_of(id)))
+                }
+                _ => None,
+            })
+            .filter(|(file, _)| {
+                !daka_photos::photo_path(&data_dir, file).is_ok_and(|p| p.is_file())
+            })
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let archive = archive.to_owned();
+        tokio::task::spawn_blocking(move || -> Result<()> {
+            let limits = daka_photos::Limits::default();
+            let names: Vec<String> = wanted.iter().map(|(f, _)| f.clone()).collect();
+            daka_archive::extract_photos(
+                &archive,
+                &names,
+                &daka_photos::photos_dir(&data_dir),
+                limits.max_bytes,
+            )?;
+            for (file, thumb) in &wanted {
+                daka_photos::make_thumbnail(&data_dir, file, thumb, limits).map_err(|e| {
+                    StoreError::ImportRecord {
+                        record: 0,
+                        kind: "punch_in_photo".into(),
+                        detail: e.to_string(),
+                    }
+                })?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::corrupt(format!("photo import failed: {e}")))?
     }
 }

@@ -343,6 +343,49 @@ pub(super) async fn write_all(
                 .map_err(fail)?;
                 tally(&mut report, existed, done.rows_affected());
             }
+            Record::PunchInPhoto {
+                id,
+                punch_in_id,
+                position,
+                file_name,
+                width,
+                height,
+                bytes,
+                original_name,
+                meta,
+            } => {
+                let existed = exists(tx, "SELECT 1 FROM punch_in_photos WHERE id = ?1", id).await?;
+                let done = sqlx::query(
+                    "INSERT INTO punch_in_photos (id, punch_in_id, position, file_name, thumb_name,
+                         width, height, bytes, original_name, created_utc, updated_utc, version,
+                         device_id, deleted_utc)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     ON CONFLICT (id) DO UPDATE SET punch_in_id = excluded.punch_in_id,
+                        position = excluded.position, updated_utc = excluded.updated_utc,
+                        version = excluded.version, device_id = excluded.device_id,
+                        deleted_utc = excluded.deleted_utc
+                     WHERE (excluded.version, excluded.device_id)
+                         > (punch_in_photos.version, punch_in_photos.device_id)",
+                )
+                .bind(id)
+                .bind(punch_in_id)
+                .bind(position)
+                .bind(file_name)
+                .bind(super::thumb_name_of(id))
+                .bind(width)
+                .bind(height)
+                .bind(bytes)
+                .bind(original_name)
+                .bind(meta.created_utc)
+                .bind(meta.updated_utc)
+                .bind(meta.version)
+                .bind(&meta.device_id)
+                .bind(meta.deleted_utc)
+                .execute(&mut **tx)
+                .await
+                .map_err(fail)?;
+                tally(&mut report, existed, done.rows_affected());
+            }
         }
     }
     Ok(report)

@@ -288,7 +288,7 @@ export const en: Record<keyof typeof zhCN, Message> = {
   "excuse.freeze": "Freeze",
 
   "data.export": "Export data",
-  "data.export_hint": "Exports one .zip: tables (CSV, for spreadsheets) and the complete data (to import back into Daka).",
+  "data.export_hint": "Exports one .zip: tables (CSV, for spreadsheets), your punch-in photos and the complete data (to import back into Daka).",
   "data.exported": "Exported to {path}",
   "data.import": "Import data",
   "data.import_hint": "Merge adds an export's records to yours, keeping the newer version of each. Restore brings back everything from an export while this profile has no data yet. A backup is made first.",

@@ -285,7 +285,7 @@ export const zhCN = {
   "excuse.freeze": "保护卡",
 
   "data.export": "导出数据",
-  "data.export_hint": "导出为一个 .zip：里面有表格（CSV，可用 Excel 打开）和完整数据（可以导入回 Daka）。",
+  "data.export_hint": "导出为一个 .zip：里面有表格（CSV，可用 Excel 打开）、打卡照片和完整数据（可以导入回 Daka）。",
   "data.exported": "已导出到 {path}",
   "data.import": "导入数据",
   "data.import_hint": "合并：把导出文件里的记录加进来，同一条记录保留较新的版本。恢复：在还没有数据时，用导出文件恢复全部数据。导入前会自动备份。",

@@ -1,19 +1,22 @@
-//! Export: every stored row (tombstones included) as `daka.jsonl`, and readable CSV tables with
-//! a daily summary, in one ZIP written atomically. Read in one transaction, so the archive is a
+//! Export: every stored row (tombstones included) as `daka.jsonl`, readable CSV tables with a
+//! daily summary, and the punch-in photos (`photos/`), in one ZIP written atomically. Read in one transaction, so the archive is a
 //! consistent snapshot even while the app keeps writing.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
-use daka_archive::{FORMAT, FORMAT_VERSION, MinutesRow, Record, RowMeta, Table, write_archive};
-use daka_core::records::Records;
-use daka_core::streak::Excuse;
+use chrono::{DateTime, Utc};
+use daka_archive::{
+    ArchiveFile, FORMAT, FORMAT_VERSION, MinutesRow, PHOTOS_PREFIX, Record, RowMeta, write_archive,
+};
 use sqlx::SqliteConnection;
 
 use crate::error::{Result, StoreError};
 use crate::records::read_records;
 use crate::store::{Store, read_snapshot};
+
+mod tables;
+use tables::tables;
 
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,240 +280,62 @@ async fn rows(
         entered_on: r.entered_on,
         meta: r.meta.into(),
     }));
+
+    // Photos of punch-ins (not those picked in a form never saved).
+    #[derive(sqlx::FromRow)]
+    struct PhotoRow {
+        id: String,
+        punch_in_id: String,
+        position: i64,
+        file_name: String,
+        width: i64,
+        height: i64,
+        bytes: i64,
+        original_name: String,
+        #[sqlx(flatten)]
+        meta: Meta,
+    }
+    let photos: Vec<PhotoRow> = sqlx::query_as(
+        "SELECT id, punch_in_id, position, file_name, width, height, bytes, original_name,
+                created_utc, updated_utc, version, device_id, deleted_utc
+         FROM punch_in_photos WHERE punch_in_id IS NOT NULL ORDER BY punch_in_id, position",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    out.extend(photos.into_iter().map(|r| Record::PunchInPhoto {
+        id: r.id,
+        punch_in_id: r.punch_in_id,
+        position: r.position,
+        file_name: r.file_name,
+        width: r.width,
+        height: r.height,
+        bytes: r.bytes,
+        original_name: r.original_name,
+        meta: r.meta.into(),
+    }));
     Ok(out)
 }
 
-fn iso(ms: i64) -> String {
-    Utc.timestamp_millis_opt(ms)
-        .single()
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
-
-/// The CSV tables: live rows only, with names resolved, for people.
-fn tables(records: &[Record], live: &Records, now: DateTime<Utc>) -> Vec<Table> {
-    let subject_name: HashMap<&str, &str> = records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Subject { id, name, .. } => Some((id.as_str(), name.as_str())),
-            _ => None,
-        })
-        .collect();
-    let goal_title: HashMap<&str, &str> = records
-        .iter()
-        .filter_map(|r| match r {
-            Record::Goal { id, title, .. } => Some((id.as_str(), title.as_str())),
-            _ => None,
-        })
-        .collect();
-    let name = |id: &str| subject_name.get(id).copied().unwrap_or("").to_owned();
-    let is_live = |m: &RowMeta| m.deleted_utc.is_none();
-
-    let mut subjects = Table::new("subjects", &["id", "name", "color", "position"]);
-    let mut exams = Table::new("exams", &["id", "name", "date"]);
-    let mut settings = Table::new("settings", &["key", "value"]);
-    let mut goals = Table::new(
-        "goals",
-        &[
-            "id",
-            "title",
-            "unit",
-            "target",
-            "measure",
-            "subject",
-            "schedule",
-            "active_from",
-            "active_until",
-            "archived",
-        ],
-    );
-    let mut punch_ins = Table::new(
-        "punch_ins",
-        &[
-            "id",
-            "date",
-            "kind",
-            "entered_on",
-            "created",
-            "time_zone",
-            "utc_offset_min",
-            "day_start_min",
-            "total_minutes",
-            "minutes_by_subject",
-            "mood",
-            "note",
-        ],
-    );
-    let mut punch_minutes = Table::new(
-        "punch_in_minutes",
-        &["punch_in_id", "date", "subject_id", "subject", "minutes"],
-    );
-    let mut progress = Table::new(
-        "goal_progress",
-        &["id", "goal_id", "goal", "date", "delta", "kind", "entered_on", "punch_in_id"],
-    );
-    let mut day_status = Table::new("day_status", &["id", "date", "mark", "entered_on"]);
-    for r in records {
-        match r {
-            Record::Setting { key, value, .. } => {
-                settings.push(vec![key.clone(), value.to_string()]);
-            }
-            Record::Exam { id, name, exam_date, meta } if is_live(meta) => {
-                exams.push(vec![id.clone(), name.clone(), exam_date.clone()]);
-            }
-            Record::Subject { id, name, color, position, meta } if is_live(meta) => {
-                subjects.push(vec![id.clone(), name.clone(), color.clone(), position.to_string()]);
-            }
-            Record::Goal {
-                id,
-                title,
-                unit,
-                target,
-                measure,
-                subject_id,
-                schedule,
-                active_from,
-                active_until,
-                archived_utc,
-                meta,
-                ..
-            } if is_live(meta) => {
-                goals.push(vec![
-                    id.clone(),
-                    title.clone(),
-                    unit.clone(),
-                    target.to_string(),
-                    measure.clone(),
-                    subject_id.as_deref().map(name).unwrap_or_default(),
-                    schedule.to_string(),
-                    active_from.clone(),
-                    active_until.clone().unwrap_or_default(),
-                    archived_utc.is_some().to_string(),
-                ]);
-            }
-            Record::PunchIn {
-                id,
-                logical_date,
-                kind,
-                entered_on,
-                tz,
-                utc_offset_min,
-                day_start_min,
-                note,
-                mood,
-                minutes,
-                meta,
-            } if is_live(meta) => {
-                let total: i64 = minutes.iter().map(|m| m.minutes).sum();
-                let by_subject: Vec<String> = minutes
-                    .iter()
-                    .map(|m| format!("{}:{}", name(&m.subject_id), m.minutes))
-                    .collect();
-                punch_ins.push(vec![
-                    id.clone(),
-                    logical_date.clone(),
-                    kind.clone(),
-                    entered_on.clone(),
-                    iso(meta.created_utc),
-                    tz.clone(),
-                    utc_offset_min.to_string(),
-                    day_start_min.to_string(),
-                    total.to_string(),
-                    by_subject.join(";"),
-                    mood.clone().unwrap_or_default(),
-                    note.clone(),
-                ]);
-                for m in minutes {
-                    punch_minutes.push(vec![
-                        id.clone(),
-                        logical_date.clone(),
-                        m.subject_id.clone(),
-                        name(&m.subject_id),
-                        m.minutes.to_string(),
-                    ]);
+/// The photo files a live photo record needs, as ZIP members. A record whose file has gone
+/// from the disk is left out, so the export never promises a photo it does not carry.
+fn photo_files(data_dir: &Path, records: &mut Vec<Record>) -> Vec<ArchiveFile> {
+    let mut files = Vec::new();
+    records.retain(|r| match r {
+        Record::PunchInPhoto { file_name, meta, .. } if meta.deleted_utc.is_none() => {
+            match daka_photos::photo_path(data_dir, file_name) {
+                Ok(path) if path.is_file() => {
+                    files.push(ArchiveFile { name: format!("{PHOTOS_PREFIX}{file_name}"), path });
+                    true
+                }
+                _ => {
+                    tracing::warn!(file = file_name.as_str(), "photo file missing; not exported");
+                    false
                 }
             }
-            Record::GoalProgress {
-                id,
-                goal_id,
-                logical_date,
-                delta,
-                kind,
-                entered_on,
-                punch_in_id,
-                meta,
-            } if is_live(meta) => {
-                progress.push(vec![
-                    id.clone(),
-                    goal_id.clone(),
-                    goal_title.get(goal_id.as_str()).copied().unwrap_or("").to_owned(),
-                    logical_date.clone(),
-                    delta.to_string(),
-                    kind.clone(),
-                    entered_on.clone(),
-                    punch_in_id.clone().unwrap_or_default(),
-                ]);
-            }
-            Record::DayStatus { id, logical_date, mark, entered_on, meta } if is_live(meta) => {
-                day_status.push(vec![
-                    id.clone(),
-                    logical_date.clone(),
-                    mark.clone(),
-                    entered_on.clone(),
-                ]);
-            }
-            _ => {}
         }
-    }
-
-    // One row per study day: the daily punch-in's verdict, amount, strength and streak so far.
-    let mut summary = Table::new(
-        "daily_summary",
-        &[
-            "date",
-            "status",
-            "excuse",
-            "backfilled",
-            "punch_ins",
-            "minutes",
-            "target_minutes",
-            "streak",
-            "strength",
-        ],
-    );
-    let report = live.punch_in_report(now);
-    let minutes_by_day: HashMap<_, u32> =
-        live.journal.punch_ins.iter().fold(HashMap::new(), |mut acc, p| {
-            *acc.entry(p.date).or_insert(0) += p.total_minutes();
-            acc
-        });
-    for (v, point) in report.days.iter().zip(&report.points) {
-        summary.push(vec![
-            v.date.to_string(),
-            serde_json::to_value(v.state)
-                .ok()
-                .and_then(|s| s.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            v.excuse.map(excuse_name).unwrap_or_default().to_owned(),
-            v.backfilled.to_string(),
-            v.amount.to_string(),
-            minutes_by_day.get(&v.date).copied().unwrap_or(0).to_string(),
-            live.profile.daily_target.minutes().to_string(),
-            point.streak.to_string(),
-            format!("{:.4}", point.strength),
-        ]);
-    }
-    vec![subjects, exams, settings, goals, punch_ins, punch_minutes, progress, day_status, summary]
-}
-
-fn excuse_name(e: Excuse) -> &'static str {
-    match e {
-        Excuse::Leave => "leave",
-        Excuse::Rest => "rest",
-        Excuse::Travel => "travel",
-        Excuse::Repair => "repair",
-        Excuse::Freeze => "freeze",
-    }
+        _ => true,
+    });
+    files
 }
 
 impl Store {
@@ -522,19 +347,20 @@ impl Store {
         app_version: &str,
     ) -> Result<ExportSummary> {
         let mut tx = self.pool().begin().await?;
-        let records = rows(&mut tx, now, &self.device_id().to_string(), app_version).await?;
+        let mut records = rows(&mut tx, now, &self.device_id().to_string(), app_version).await?;
         let live = match read_snapshot(&mut tx).await?.profile {
             Some(profile) => Some(read_records(&mut tx, profile).await?),
             None => None,
         };
         tx.commit().await?;
+        let files = photo_files(self.data_dir(), &mut records);
         let tables = live.as_ref().map(|l| tables(&records, l, now)).unwrap_or_default();
         let punch_ins = records.iter().filter(|r| matches!(r, Record::PunchIn { .. })).count();
         let count = records.len();
         let target = path.to_owned();
         let bytes = tokio::task::spawn_blocking(
             move || -> std::result::Result<u64, daka_archive::ArchiveError> {
-                write_archive(&target, &records, &tables)?;
+                write_archive(&target, &records, &tables, &files)?;
                 Ok(std::fs::metadata(&target).map_or(0, |m| m.len()))
             },
         )
