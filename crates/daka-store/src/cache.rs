@@ -44,9 +44,10 @@ impl RecordsCache {
         }
     }
 
-    fn written(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+    fn written(&self) -> u64 {
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
         *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        generation
     }
 }
 
@@ -61,12 +62,15 @@ impl WriteTx {
         Self { tx, cache }
     }
 
-    pub(crate) async fn commit(self) -> Result<()> {
+    /// Commits; returns the generation the data now has, under which the caller may file the
+    /// records as they stand after this write.
+    pub(crate) async fn commit(self) -> Result<u64> {
         let result = self.tx.commit().await;
         // Even a failed COMMIT may have written (SQLite can report an error after the data is
         // durable); forgetting the cache costs one read, serving a stale one would be a bug.
-        self.cache.written();
-        Ok(result?)
+        let generation = self.cache.written();
+        result?;
+        Ok(generation)
     }
 }
 

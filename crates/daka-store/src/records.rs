@@ -4,7 +4,7 @@
 //! transaction, writes its rows, and queues an outbox row for every record that will sync —
 //! all or nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
@@ -294,8 +294,34 @@ impl Store {
                 &stamp,
             )
             .await?;
+            journal.progress.push(entry);
         }
-        tx.commit().await?;
+
+        // The records after this write, for the cache: the one most frequent write then costs no
+        // re-read of the whole history. Built exactly as a read would return them (a test
+        // compares with a fresh read after every kind of save).
+        let mut saved = punch_in.clone();
+        saved.created_utc = truncate_to_millis(saved.created_utc);
+        let order: HashMap<SubjectId, usize> =
+            records.profile.subjects.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        saved.minutes.sort_by_key(|m| order.get(&m.subject_id).copied());
+        journal.punch_ins.retain(|p| p.id != saved.id);
+        journal.punch_ins.push(saved);
+        journal.punch_ins.sort_by_key(|p| (p.date, p.created_utc, p.id));
+        journal.progress.sort_by_key(|e| (e.date, e.id));
+        journal.photos.retain(|ph| ph.punch_in_id != punch_in.id);
+        journal.photos.extend(photos::list_of(&mut tx, punch_in.id).await?);
+        journal.photos.sort_by_key(|ph| (ph.punch_in_id.to_string(), ph.position));
+        let after = Records {
+            profile: records.profile.clone(),
+            goals: records.goals.clone(),
+            journal,
+            week_start: records.week_start,
+            reminder: records.reminder,
+        };
+
+        let generation = tx.commit().await?;
+        self.cache().put(generation, Arc::new(after));
         Ok(punch_in)
     }
 
@@ -413,4 +439,9 @@ fn find_goal<'a>(records: &'a Records, id: &str) -> Result<&'a Goal> {
         .ok()
         .and_then(|gid| records.goals.iter().find(|g| g.id == gid))
         .ok_or_else(|| invalid("goal_id", Invalid::UnknownId { value: id.to_owned() }))
+}
+
+/// Instants are stored in milliseconds; what the cache holds must read back the same.
+fn truncate_to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }

@@ -340,3 +340,45 @@ async fn the_records_cache_never_serves_a_read_from_before_a_write() {
     let b = store.records().await.unwrap();
     assert!(std::sync::Arc::ptr_eq(&a, &b));
 }
+
+/// After a punch-in save the cache holds the records as the save left them (no re-read); they
+/// must equal what a fresh read of the file returns, for new punch-ins, edits, ticked and
+/// unticked goals, several subjects in any order and photos.
+#[tokio::test]
+async fn the_records_filed_after_a_punch_in_save_equal_a_fresh_read() {
+    let (dir, store) = onboarded().await;
+    let profile = store.profile().await.unwrap();
+    let subjects: Vec<String> = profile.subjects.iter().map(|s| s.id.to_string()).collect();
+    let words = store.save_goal(&goal("背单词", Measure::Count, 20.0), now()).await.unwrap();
+    let fresh = || async {
+        let other = Store::open(dir.path(), now()).await.unwrap();
+        let records = other.records().await.unwrap();
+        other.close().await;
+        records
+    };
+    let mut last = None;
+    for i in 0..6u32 {
+        let input = PunchInInput {
+            id: if i % 3 == 2 { last.clone() } else { None },
+            date: "2026-11-22".into(),
+            repair: false,
+            // Subjects typed in reverse order: the stored order is the user's subject order.
+            minutes: subjects
+                .iter()
+                .rev()
+                .take(1 + (i as usize % 3))
+                .map(|s| MinutesInput { subject_id: s.clone(), minutes: Some(10.0 + f64::from(i)) })
+                .collect(),
+            goals_done: if i % 2 == 0 { vec![words.id.to_string()] } else { vec![] },
+            note: format!("第 {i} 次"),
+            mood: None,
+            photos: vec![],
+        };
+        let at_ = now() + chrono::Duration::milliseconds(i64::from(i) * 1_234 + 7);
+        let saved = store.save_punch_in(&input, at_).await.unwrap();
+        last = Some(saved.id.to_string());
+        let cached = store.records().await.unwrap();
+        let read = fresh().await;
+        assert_eq!(cached.journal, read.journal, "after save {i}");
+    }
+}

@@ -28,18 +28,33 @@ pub(crate) async fn list(conn: &mut SqliteConnection) -> Result<Vec<PhotoRef>> {
     )
     .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let bad = |what: &str| StoreError::corrupt(format!("photo {}: {what}", r.id));
-            Ok(PhotoRef {
-                id: r.id.parse::<PhotoId>().map_err(|_| bad("id"))?,
-                punch_in_id: r.punch_in_id.parse::<PunchInId>().map_err(|_| bad("punch-in"))?,
-                position: u8::try_from(r.position).map_err(|_| bad("position"))?,
-                width: u32::try_from(r.width).map_err(|_| bad("width"))?,
-                height: u32::try_from(r.height).map_err(|_| bad("height"))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(to_ref).collect()
+}
+
+/// The live photos of one punch-in, by position.
+pub(crate) async fn list_of(
+    conn: &mut SqliteConnection,
+    punch_in: PunchInId,
+) -> Result<Vec<PhotoRef>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, punch_in_id, position, width, height FROM punch_in_photos
+         WHERE punch_in_id = ?1 AND deleted_utc IS NULL ORDER BY position",
+    )
+    .bind(punch_in.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(to_ref).collect()
+}
+
+fn to_ref(r: Row) -> Result<PhotoRef> {
+    let bad = |what: &str| StoreError::corrupt(format!("photo {}: {what}", r.id));
+    Ok(PhotoRef {
+        id: r.id.parse::<PhotoId>().map_err(|_| bad("id"))?,
+        punch_in_id: r.punch_in_id.parse::<PunchInId>().map_err(|_| bad("punch-in"))?,
+        position: u8::try_from(r.position).map_err(|_| bad("position"))?,
+        width: u32::try_from(r.width).map_err(|_| bad("width"))?,
+        height: u32::try_from(r.height).map_err(|_| bad("height"))?,
+    })
 }
 
 /// A photo just copied in, not yet part of a punch-in.
