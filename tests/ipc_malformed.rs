@@ -240,3 +240,28 @@ fn commands_outside_the_capability_are_refused() {
     );
     assert!(r.is_err());
 }
+
+/// A 100 MB note through the real IPC path: a localized "too long" error, nothing saved.
+#[test]
+fn a_100_mb_note_is_refused_and_saves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app(dir.path());
+    let input = json!({
+        "exam_name": "2027 考研", "exam_date": "2026-12-26",
+        "subjects": [{"id": null, "name": "政治", "color": "#e5484d"}],
+        "daily_target_hours": 8, "wake_time": "06:30", "time_zone": "Asia/Shanghai",
+        "day_start": "04:00", "language": "zh-CN"
+    });
+    invoke(&window, "complete_onboarding", InvokeBody::Json(json!({ "input": input }))).unwrap();
+    let punch_in = json!({
+        "id": null, "date": "2026-11-22", "repair": false, "minutes": [], "goals_done": [],
+        "note": "长".repeat((100 << 20) / 3), "mood": null, "photos": []
+    });
+    let err = invoke(&window, "save_punch_in", InvokeBody::Json(json!({ "input": punch_in })))
+        .unwrap_err();
+    assert_eq!(err["kind"], "validation");
+    assert_eq!(err["fields"][0]["field"], "note");
+    assert!(err["message"].as_str().is_some_and(|m| m.starts_with("太长了")), "{err}");
+    let today = invoke(&window, "today", InvokeBody::Json(json!({}))).unwrap();
+    assert_eq!(today["punch_ins"], json!([]));
+}

@@ -105,6 +105,12 @@ async fn the_reminder_rings_once_when_due_and_never_on_a_settled_day() {
         restarted.tick(&store, at("2026-11-26T22:00:30+08:00"), Lang::En).await.unwrap(),
         None
     );
+    // Closed and opened again the same evening: it remembers it already rang.
+    let mut reopened = ReminderLoop::new();
+    assert_eq!(
+        reopened.tick(&store, at("2026-11-26T22:30:00+08:00"), Lang::En).await.unwrap(),
+        None
+    );
 
     // Turned off: nothing on the 27th.
     store.set_reminder(None, at("2026-11-27T08:00:00+08:00")).await.unwrap();

@@ -47,8 +47,9 @@ type Armed = Option<(ReminderTime, String, DayStart)>;
 #[derive(Debug, Default)]
 pub struct ReminderLoop {
     watch: ReminderWatch,
-    /// `None` until the first tick. The first tick does not re-arm, so a reminder missed while
-    /// Daka was closed still rings once when it starts (if its study day is still open).
+    /// `None` until the first tick. The first tick does not re-arm but resumes from the stored
+    /// "last day dealt with", so a reminder missed while Daka was closed still rings once when it
+    /// starts (if its study day is still open), and one already rung does not ring again.
     armed: Option<Armed>,
 }
 
@@ -81,15 +82,23 @@ impl ReminderLoop {
         let due = due_at(today, rule.tz, rule.day_start, at);
         match &self.armed {
             Some(previous) if *previous == armed => {}
-            Some(_) => self.watch.rearm(today, due, now),
-            None => {}
+            Some(_) => {
+                self.watch.rearm(today, due, now);
+                if self.watch.handled() == Some(today) {
+                    store.set_reminder_handled(today, now).await?;
+                }
+            }
+            None => self.watch = ReminderWatch::resumed(store.reminder_handled().await?),
         }
         self.armed = Some(armed);
         if !self.watch.is_pending(today, due, now) {
             return Ok(None);
         }
         let settled = store.day_settled(today).await?;
-        if !self.watch.poll(today, due, now, settled) {
+        let ring = self.watch.poll(today, due, now, settled);
+        // Dealt with (rung, or silent because settled): remember it across restarts.
+        store.set_reminder_handled(today, now).await?;
+        if !ring {
             return Ok(None);
         }
         let report = store.records().await?.punch_in_report(now);

@@ -55,6 +55,17 @@ impl ReminderWatch {
         Self::default()
     }
 
+    /// A watch that already dealt with `handled` (remembered across restarts, so reopening
+    /// Daka in the evening does not ring again).
+    pub fn resumed(handled: Option<NaiveDate>) -> Self {
+        Self { handled }
+    }
+
+    /// The last study day whose reminder was dealt with.
+    pub fn handled(&self) -> Option<NaiveDate> {
+        self.handled
+    }
+
     /// Call when the reminder is turned on or its time changes: a time that has already passed
     /// in the current study day waits until the next one instead of ringing at once.
     pub fn rearm(&mut self, today: NaiveDate, due_today: DateTime<Utc>, now: DateTime<Utc>) {

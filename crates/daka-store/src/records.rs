@@ -408,6 +408,21 @@ impl Store {
             .flatten())
     }
 
+    /// The last study day whose reminder was dealt with, if any.
+    pub async fn reminder_handled(&self) -> Result<Option<NaiveDate>> {
+        let mut conn = self.pool().acquire().await?;
+        settings::get::<NaiveDate>(&mut conn, keys::REMINDER_HANDLED).await
+    }
+
+    /// Remembers that study day `date`'s reminder was dealt with.
+    pub async fn set_reminder_handled(&self, date: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let stamp = self.stamp(&mut tx, now).await?;
+        settings::put(&mut tx, keys::REMINDER_HANDLED, &date, &stamp).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Whether study day `date` needs no reminder: punched in (any kind), on leave or resting.
     pub async fn day_settled(&self, date: NaiveDate) -> Result<bool> {
         let date = date.format("%Y-%m-%d").to_string();

@@ -18,6 +18,8 @@ pub(crate) mod keys {
     pub(crate) const WEEK_START: &str = "week_start";
     /// The daily punch-in reminder, local minutes after midnight, or `null` when off.
     pub(crate) const PUNCH_IN_REMINDER: &str = "punch_in_reminder";
+    /// The last study day whose reminder was dealt with (this computer only; not imported).
+    pub(crate) const REMINDER_HANDLED: &str = "punch_in_reminder_handled";
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(
