@@ -83,6 +83,14 @@ uuid_id!(
     DayStatusId
 );
 uuid_id!(
+    /// A weekly timetable template ("考研冲刺", "周末").
+    TemplateId
+);
+uuid_id!(
+    /// A time block of a template, or one added to a single date.
+    BlockId
+);
+uuid_id!(
     /// A photo attached to a punch-in.
     PhotoId
 );

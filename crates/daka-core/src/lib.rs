@@ -23,6 +23,7 @@ pub mod settings_view;
 pub mod stats;
 pub mod streak;
 pub mod subject;
+pub mod timetable;
 pub mod today;
 pub mod validation;
 pub mod zones;

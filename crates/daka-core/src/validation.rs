@@ -69,6 +69,12 @@ pub enum Invalid {
     TooManyGoals { max: usize },
     #[error("too many photos: at most {max}")]
     TooManyPhotos { max: usize },
+    #[error("a block must last at least a minute")]
+    ZeroLengthBlock,
+    #[error("overlaps {other}")]
+    BlockOverlap { other: String },
+    #[error("{weekday} is already in template {other}")]
+    WeekdayTaken { weekday: String, other: String },
 }
 
 impl Invalid {
@@ -231,6 +237,24 @@ impl Invalid {
             }
             (Invalid::TooManyPhotos { max }, Lang::En) => {
                 format!("A punch-in can have at most {max} photos.")
+            }
+            (Invalid::ZeroLengthBlock, Lang::ZhCn) => {
+                "开始和结束时间相同，时间段至少要 1 分钟。".into()
+            }
+            (Invalid::ZeroLengthBlock, Lang::En) => {
+                "The start and end are the same; a block lasts at least a minute.".into()
+            }
+            (Invalid::BlockOverlap { other }, Lang::ZhCn) => {
+                format!("和“{other}”的时间重叠了，请调整其中一个。")
+            }
+            (Invalid::BlockOverlap { other }, Lang::En) => {
+                format!("This overlaps “{other}”; move one of them.")
+            }
+            (Invalid::WeekdayTaken { weekday, other }, Lang::ZhCn) => {
+                format!("{weekday}已经用了“{other}”这个模板，一天只能用一个模板。")
+            }
+            (Invalid::WeekdayTaken { weekday, other }, Lang::En) => {
+                format!("{weekday} already uses the template “{other}”; a day has one template.")
             }
         }
     }
@@ -474,6 +498,9 @@ mod tests {
             Invalid::EmptyPunchIn,
             Invalid::TooManyGoals { max: 50 },
             Invalid::TooManyPhotos { max: 9 },
+            Invalid::ZeroLengthBlock,
+            Invalid::BlockOverlap { other: "19:00–20:00 散步".into() },
+            Invalid::WeekdayTaken { weekday: "周六".into(), other: "周末".into() },
         ];
         for e in all {
             let zh = e.message(Lang::ZhCn);
