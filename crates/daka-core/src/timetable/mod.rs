@@ -17,6 +17,7 @@
 //!   inside a gap does not happen that day.
 
 mod expand;
+mod presets;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ use crate::schedule::WeekdaySet;
 use crate::validation::{Invalid, ValidationErrors};
 
 pub use expand::{PlannedBlock, expand};
+pub use presets::{Preset, preset, starter};
 
 /// Minutes in a day on the wall clock.
 const DAY_MIN: u16 = 24 * 60;

@@ -235,3 +235,73 @@ fn every_block_starts_in_its_study_day_in_every_test_zone() {
     }
     assert!(checked > 50_000, "{checked}");
 }
+
+#[test]
+fn presets_are_valid_in_both_languages_and_the_kaoyan_day_walks_after_dinner() {
+    let subjects: Vec<SubjectId> = (0..4).map(|_| SubjectId::generate()).collect();
+    for lang in [crate::lang::Lang::ZhCn, crate::lang::Lang::En] {
+        for which in [Preset::Kaoyan, Preset::WorkingEvening, Preset::Weekend] {
+            for n in [0, 1, 4] {
+                let t = preset(which, lang, &subjects[..n]);
+                assert!(validate_blocks(&t.blocks).is_ok(), "{which:?} {lang:?}");
+                assert!(
+                    t.blocks
+                        .iter()
+                        .all(|b| b.kind != BlockKind::Study || (b.subject_id.is_some() == (n > 0)))
+                );
+            }
+        }
+    }
+    let kaoyan = preset(Preset::Kaoyan, crate::lang::Lang::ZhCn, &subjects);
+    let described: Vec<String> = kaoyan.blocks.iter().map(Block::describe).collect();
+    assert!(described.contains(&"19:00–20:00 散步 — 走一小时".to_owned()));
+    assert_eq!(described.first().map(String::as_str), Some("06:30–07:00 起床"));
+    assert!(described.contains(&"23:00–06:30 睡觉".to_owned()));
+    // The three presets together cover the week with no weekday twice… except that the 考研 day
+    // and the weekend both claim Saturday, which validation reports by name.
+    let all = [
+        preset(Preset::Kaoyan, crate::lang::Lang::ZhCn, &subjects),
+        preset(Preset::Weekend, crate::lang::Lang::ZhCn, &subjects),
+    ];
+    let errors = validate_templates(&all, name).unwrap_err().into_errors();
+    assert_eq!(
+        errors[0].error,
+        Invalid::WeekdayTaken { weekday: "Sat".into(), other: "考研一天".into() }
+    );
+}
+
+#[test]
+fn the_starter_timetable_fits_any_wake_time_and_target() {
+    let subjects: Vec<SubjectId> = (0..3).map(|_| SubjectId::generate()).collect();
+    let mut checked = 0;
+    for wake in (0..24 * 60).step_by(15) {
+        for target in (30..=18 * 60).step_by(30) {
+            let t = starter(
+                crate::day::ClockTime::from_minutes(wake).unwrap(),
+                target,
+                &subjects,
+                crate::lang::Lang::ZhCn,
+            );
+            assert!(
+                validate_blocks(&t.blocks).is_ok(),
+                "wake {wake} target {target}: {:?}",
+                validate_blocks(&t.blocks)
+            );
+            let study: u32 = t
+                .blocks
+                .iter()
+                .filter(|b| b.kind == BlockKind::Study)
+                .map(|b| u32::from(b.length_min()))
+                .sum();
+            assert!(study <= target);
+            // Up to ~9 hours fit around meals, the walk and breaks; less is planned in full.
+            if target <= 8 * 60 {
+                assert_eq!(study, target, "wake {wake} target {target}");
+            }
+            let sleep = t.blocks.iter().find(|b| b.kind == BlockKind::Sleep).unwrap();
+            assert_eq!(u32::from(sleep.end_min), wake);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 96 * 36);
+}
