@@ -17,6 +17,7 @@
 //!   inside a gap does not happen that day.
 
 mod expand;
+mod plan;
 mod presets;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -28,6 +29,7 @@ use crate::schedule::WeekdaySet;
 use crate::validation::{Invalid, ValidationErrors};
 
 pub use expand::{PlannedBlock, expand};
+pub use plan::{DayPlan, SubjectPlan, day_plan};
 pub use presets::{Preset, preset, starter};
 
 /// Minutes in a day on the wall clock.

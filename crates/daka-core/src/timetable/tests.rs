@@ -305,3 +305,50 @@ fn the_starter_timetable_fits_any_wake_time_and_target() {
     }
     assert_eq!(checked, 96 * 36);
 }
+
+fn shanghai_rules() -> crate::day_rules::DayRules {
+    crate::day_rules::DayRules::new(vec![crate::day_rules::DayRule {
+        id: crate::ids::DayRuleId::generate(),
+        effective_from: utc("2026-01-01T00:00:00Z"),
+        tz: Tz::Asia__Shanghai,
+        day_start: DayStart::DEFAULT,
+    }])
+    .unwrap()
+}
+
+#[test]
+fn at_19_30_the_plan_shows_the_walk_with_half_an_hour_left() {
+    let subjects: Vec<SubjectId> = (0..4).map(|_| SubjectId::generate()).collect();
+    let tt = Timetable {
+        templates: vec![preset(Preset::Kaoyan, crate::lang::Lang::ZhCn, &subjects)],
+        overrides: vec![],
+    };
+    // 2026-11-23 is a Monday.
+    let plan = day_plan(&tt, &shanghai_rules(), utc("2026-11-23T19:30:00+08:00"));
+    let current = plan.current.as_ref().unwrap();
+    assert_eq!(current.block.label, "散步 — 走一小时");
+    assert_eq!(plan.current_left_min, Some(30));
+    assert!((plan.current_progress.unwrap() - 0.5).abs() < 1e-9);
+    assert_eq!(plan.next.as_ref().unwrap().block.start_min, 20 * 60);
+    assert_eq!(plan.blocks.len(), 12);
+    // Planned study: 60 + 90 vocabulary/English (subject 1), 180 (2), 180 (3), 150 (0).
+    let by: Vec<u32> = plan.planned_by_subject.iter().map(|s| s.minutes).collect();
+    assert_eq!(by, vec![150, 180, 180, 150]);
+    assert_eq!(plan.planned_by_subject[0].subject_id, subjects[1]);
+}
+
+#[test]
+fn at_five_in_the_morning_the_plan_is_still_last_nights_sleep() {
+    let tt = Timetable {
+        templates: vec![preset(Preset::Kaoyan, crate::lang::Lang::ZhCn, &[])],
+        overrides: vec![],
+    };
+    // 05:00 on Tuesday is Tuesday's study day (it starts at 04:00), but the block running is
+    // the sleep that began on Monday at 23:00.
+    let plan = day_plan(&tt, &shanghai_rules(), utc("2026-11-24T05:00:00+08:00"));
+    let current = plan.current.unwrap();
+    assert_eq!((current.block.label.as_str(), current.date), ("睡觉", d("2026-11-23")));
+    assert_eq!(plan.current_left_min, Some(90));
+    assert_eq!(plan.next.unwrap().block.label, "起床");
+    assert!(plan.blocks.iter().all(|p| p.date == d("2026-11-24")));
+}
