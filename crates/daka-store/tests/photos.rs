@@ -211,3 +211,37 @@ async fn an_export_whose_photo_file_is_missing_changes_nothing() {
     assert!(err.to_string().contains("missing"), "{err}");
     assert!(matches!(restored.records().await, Err(daka_store::StoreError::NotOnboarded)));
 }
+
+#[tokio::test]
+async fn a_photo_record_naming_a_file_outside_the_photos_folder_is_refused() {
+    let (_dir, store) = onboarded().await;
+    let src = TempDir::new().unwrap();
+    let subject = store.profile().await.unwrap().subjects[0].id.to_string();
+    let ids = pick(&store, &src, 1).await;
+    store.save_punch_in(&input(&subject, ids), evening()).await.unwrap();
+    let zip = src.path().join("export.zip");
+    store.export_to(&zip, evening(), "test").await.unwrap();
+
+    for hostile in ["../../daka.sqlite3", "/etc/passwd", "x.jpg", ""] {
+        let mut records =
+            daka_archive::read_archive(&zip, daka_archive::Limits::default()).unwrap();
+        for r in &mut records {
+            if let daka_archive::Record::PunchInPhoto { file_name, .. } = r {
+                *file_name = hostile.into();
+            }
+        }
+        let bad = src.path().join("bad.jsonl");
+        let lines: Vec<String> =
+            records.iter().map(|r| serde_json::to_string(r).unwrap()).collect();
+        std::fs::write(&bad, lines.join("\n")).unwrap();
+        let fresh = TempDir::new().unwrap();
+        let target = Store::open(fresh.path(), evening()).await.unwrap();
+        let err = target
+            .import_from(&bad, daka_store::ImportMode::Restore, evening(), &|_| {})
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("file name"), "{hostile}: {err}");
+        assert!(matches!(target.records().await, Err(daka_store::StoreError::NotOnboarded)));
+        assert!(!fresh.path().join("photos").exists(), "{hostile}: nothing copied");
+    }
+}

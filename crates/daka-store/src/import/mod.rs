@@ -152,15 +152,17 @@ impl Store {
     /// later, nothing refers to the files and the next start sweeps them.
     async fn bring_in_photos(&self, archive: &Path, records: &[Record]) -> Result<()> {
         let data_dir = self.data_dir().to_owned();
-        let wanted: Vec<(String, String)> = records
+        // (file, thumbnail, 1-based record number for messages)
+        let wanted: Vec<(String, String, usize)> = records
             .iter()
-            .filter_map(|r| match r {
+            .enumerate()
+            .filter_map(|(i, r)| match r {
                 Record::PunchInPhoto { id, file_name, meta, .. } if meta.deleted_utc.is_none() => {
-                    Some((file_name.clone(), thumb_name_of(id)))
+                    Some((file_name.clone(), thumb_name_of(id), i + 1))
                 }
                 _ => None,
             })
-            .filter(|(file, _)| {
+            .filter(|(file, _, _)| {
                 !daka_photos::photo_path(&data_dir, file).is_ok_and(|p| p.is_file())
             })
             .collect();
@@ -170,17 +172,17 @@ impl Store {
         let archive = archive.to_owned();
         tokio::task::spawn_blocking(move || -> Result<()> {
             let limits = daka_photos::Limits::default();
-            let names: Vec<String> = wanted.iter().map(|(f, _)| f.clone()).collect();
+            let names: Vec<String> = wanted.iter().map(|(f, _, _)| f.clone()).collect();
             daka_archive::extract_photos(
                 &archive,
                 &names,
                 &daka_photos::photos_dir(&data_dir),
                 limits.max_bytes,
             )?;
-            for (file, thumb) in &wanted {
+            for (file, thumb, record) in &wanted {
                 daka_photos::make_thumbnail(&data_dir, file, thumb, limits).map_err(|e| {
                     StoreError::ImportRecord {
-                        record: 0,
+                        record: *record,
                         kind: "punch_in_photo".into(),
                         detail: e.to_string(),
                     }

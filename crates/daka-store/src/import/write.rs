@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 
-use daka_archive::Record;
+use daka_archive::{Record, RowMeta};
 use daka_core::subject::name_key;
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
 use sqlx::{Sqlite, Transaction};
 
 use crate::error::{Result, StoreError};
@@ -118,11 +120,7 @@ pub(super) async fn write_all(
                 .bind(id)
                 .bind(name)
                 .bind(exam_date)
-                .bind(meta.created_utc)
-                .bind(meta.updated_utc)
-                .bind(meta.version)
-                .bind(&meta.device_id)
-                .bind(meta.deleted_utc)
+                .bind_meta(meta)
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
@@ -147,11 +145,7 @@ pub(super) async fn write_all(
                 .bind(name_key(name))
                 .bind(color)
                 .bind(position)
-                .bind(meta.created_utc)
-                .bind(meta.updated_utc)
-                .bind(meta.version)
-                .bind(&meta.device_id)
-                .bind(meta.deleted_utc)
+                .bind_meta(meta)
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
@@ -195,11 +189,7 @@ pub(super) async fn write_all(
                 .bind(active_until)
                 .bind(archived_utc)
                 .bind(position)
-                .bind(meta.created_utc)
-                .bind(meta.updated_utc)
-                .bind(meta.version)
-                .bind(&meta.device_id)
-                .bind(meta.deleted_utc)
+                .bind_meta(meta)
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
@@ -237,11 +227,7 @@ pub(super) async fn write_all(
                 .bind(day_start_min)
                 .bind(note)
                 .bind(mood)
-                .bind(meta.created_utc)
-                .bind(meta.updated_utc)
-                .bind(meta.version)
-                .bind(&meta.device_id)
-                .bind(meta.deleted_utc)
+                .bind_meta(meta)
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
@@ -333,11 +319,7 @@ pub(super) async fn write_all(
                 .bind(logical_date)
                 .bind(mark)
                 .bind(entered_on)
-                .bind(meta.created_utc)
-                .bind(meta.updated_utc)
-                .bind(meta.version)
-                .bind(&meta.device_id)
-                .bind(meta.deleted_utc)
+                .bind_meta(meta)
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
@@ -376,11 +358,7 @@ pub(super) async fn write_all(
                 .bind(height)
                 .bind(bytes)
                 .bind(original_name)
-                .bind(meta.created_utc)
-                .bind(meta.updated_utc)
-                .bind(meta.version)
-                .bind(&meta.device_id)
-                .bind(meta.deleted_utc)
+                .bind_meta(meta)
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
@@ -397,4 +375,20 @@ async fn exists(
     id: &str,
 ) -> Result<bool> {
     Ok(sqlx::query_scalar::<_, i64>(sql).bind(id).fetch_optional(&mut **tx).await?.is_some())
+}
+
+/// Binds the row metadata every synced table lists last, in its column order:
+/// `created_utc, updated_utc, version, device_id, deleted_utc`.
+trait BindMeta<'q> {
+    fn bind_meta(self, meta: &'q RowMeta) -> Self;
+}
+
+impl<'q> BindMeta<'q> for Query<'q, Sqlite, SqliteArguments> {
+    fn bind_meta(self, meta: &'q RowMeta) -> Self {
+        self.bind(meta.created_utc)
+            .bind(meta.updated_utc)
+            .bind(meta.version)
+            .bind(&meta.device_id)
+            .bind(meta.deleted_utc)
+    }
 }
