@@ -60,6 +60,13 @@ impl DayRules {
         &self.rules[index.saturating_sub(1)]
     }
 
+    /// The rule study day `date` is planned with: the last rule whose first study day is on or
+    /// before `date` (a scheduled change applies from the day it takes effect).
+    pub fn rule_for_date(&self, date: NaiveDate) -> &DayRule {
+        let index = self.rules.partition_point(|r| r.logical_date(r.effective_from) <= date);
+        &self.rules[index.saturating_sub(1)]
+    }
+
     /// The rule that will apply after every scheduled change, i.e. the last one.
     pub fn latest(&self) -> &DayRule {
         // Invariant: never empty (checked in `new`).

@@ -73,8 +73,21 @@ pub enum Invalid {
     ZeroLengthBlock,
     #[error("overlaps {other}")]
     BlockOverlap { other: String },
-    #[error("{weekday} is already in template {other}")]
-    WeekdayTaken { weekday: String, other: String },
+    /// `weekday` is ISO (1 = Monday … 7 = Sunday), named in the message's language.
+    #[error("weekday {weekday} is already in template {other}")]
+    WeekdayTaken { weekday: u8, other: String },
+}
+
+/// A weekday's name (ISO number, 1 = Monday) in `lang`, for messages.
+pub fn weekday_name(iso: u8, lang: Lang) -> &'static str {
+    const ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    const EN: [&str; 7] =
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    let i = usize::from(iso.clamp(1, 7) - 1);
+    match lang {
+        Lang::ZhCn => ZH[i],
+        Lang::En => EN[i],
+    }
 }
 
 impl Invalid {
@@ -251,10 +264,12 @@ impl Invalid {
                 format!("This overlaps “{other}”; move one of them.")
             }
             (Invalid::WeekdayTaken { weekday, other }, Lang::ZhCn) => {
-                format!("{weekday}已经用了“{other}”这个模板，一天只能用一个模板。")
+                let day = weekday_name(*weekday, lang);
+                format!("{day}已经用了“{other}”这个模板，一天只能用一个模板。")
             }
             (Invalid::WeekdayTaken { weekday, other }, Lang::En) => {
-                format!("{weekday} already uses the template “{other}”; a day has one template.")
+                let day = weekday_name(*weekday, lang);
+                format!("{day} already uses the template “{other}”; a day has one template.")
             }
         }
     }
@@ -500,7 +515,7 @@ mod tests {
             Invalid::TooManyPhotos { max: 9 },
             Invalid::ZeroLengthBlock,
             Invalid::BlockOverlap { other: "19:00–20:00 散步".into() },
-            Invalid::WeekdayTaken { weekday: "周六".into(), other: "周末".into() },
+            Invalid::WeekdayTaken { weekday: 6, other: "周末".into() },
         ];
         for e in all {
             let zh = e.message(Lang::ZhCn);

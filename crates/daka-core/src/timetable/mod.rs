@@ -19,6 +19,7 @@
 mod expand;
 mod plan;
 mod presets;
+mod remind;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -31,11 +32,23 @@ use crate::validation::{Invalid, ValidationErrors};
 pub use expand::{PlannedBlock, expand};
 pub use plan::{DayPlan, SubjectPlan, day_plan};
 pub use presets::{Preset, preset, starter};
+pub use remind::{
+    BlockReminderSettings, BlockReminders, DueReminder, FIRED_KEEP_DAYS, FiredKey, QuietHours,
+    REMINDER_GRACE_MIN, ReminderMoment, block_reminder_text,
+};
 
 /// Minutes in a day on the wall clock.
 const DAY_MIN: u16 = 24 * 60;
 /// A block label's maximum length, in characters.
 pub const MAX_LABEL_CHARS: usize = 40;
+/// A template name's maximum length, in characters.
+pub const MAX_TEMPLATE_NAME_CHARS: usize = 20;
+/// The longest advance reminder, in minutes.
+pub const MAX_REMIND_BEFORE_MIN: u16 = 180;
+/// At most this many blocks a day (a block every 10 minutes is already absurd).
+pub const MAX_BLOCKS: usize = 96;
+/// At most this many templates (one per weekday is the most that can apply).
+pub const MAX_TEMPLATES: usize = 7;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -117,7 +130,8 @@ pub struct DayOverride {
 }
 
 /// Every template and override.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Timetable {
     pub templates: Vec<Template>,
     pub overrides: Vec<DayOverride>,
@@ -151,6 +165,13 @@ impl Timetable {
 /// Checks one day's blocks: times, lengths, labels, and no two overlapping (each clash is named).
 pub fn validate_blocks(blocks: &[Block]) -> Result<(), ValidationErrors> {
     let mut errors = ValidationErrors::new();
+    if blocks.len() > MAX_BLOCKS {
+        errors.push(
+            "blocks",
+            Invalid::QuantityOutOfRange { min: 0, max: u32::try_from(MAX_BLOCKS).unwrap_or(96) },
+        );
+        return errors.into_result();
+    }
     for (i, b) in blocks.iter().enumerate() {
         if b.start_min >= DAY_MIN || b.end_min >= DAY_MIN {
             errors.push(format!("blocks.{i}"), Invalid::BadTime { value: b.describe() });
@@ -169,6 +190,20 @@ pub fn validate_blocks(blocks: &[Block]) -> Result<(), ValidationErrors> {
         if b.label.chars().any(char::is_control) {
             errors.push(format!("blocks.{i}.label"), Invalid::ControlCharacters);
         }
+        if let Some(color) = &b.color
+            && let Err(e) = crate::subject::parse_color(color)
+        {
+            errors.push(format!("blocks.{i}.color"), e);
+        }
+        if b.remind_before_min.is_some_and(|m| m > MAX_REMIND_BEFORE_MIN) {
+            errors.push(
+                format!("blocks.{i}.remind_before_min"),
+                Invalid::QuantityOutOfRange { min: 0, max: u32::from(MAX_REMIND_BEFORE_MIN) },
+            );
+        }
+        if blocks[..i].iter().any(|o| o.id == b.id) {
+            errors.push(format!("blocks.{i}"), Invalid::UnknownId { value: b.id.to_string() });
+        }
         if let Some(other) =
             blocks[..i].iter().find(|o| o.length_min() > 0 && b.length_min() > 0 && b.overlaps(o))
         {
@@ -180,14 +215,19 @@ pub fn validate_blocks(blocks: &[Block]) -> Result<(), ValidationErrors> {
 
 /// Checks a set of templates: each has a name and at least one weekday, valid blocks, and no
 /// weekday is claimed by two templates.
-pub fn validate_templates(
-    templates: &[Template],
-    weekday_name: impl Fn(Weekday) -> String,
-) -> Result<(), ValidationErrors> {
+pub fn validate_templates(templates: &[Template]) -> Result<(), ValidationErrors> {
     let mut errors = ValidationErrors::new();
     for (t_i, t) in templates.iter().enumerate() {
+        let name_chars = t.name.chars().count();
         if t.name.trim().is_empty() {
             errors.push(format!("templates.{t_i}.name"), Invalid::Required);
+        } else if name_chars > MAX_TEMPLATE_NAME_CHARS {
+            errors.push(
+                format!("templates.{t_i}.name"),
+                Invalid::TooLong { max: MAX_TEMPLATE_NAME_CHARS, actual: name_chars },
+            );
+        } else if t.name.chars().any(char::is_control) {
+            errors.push(format!("templates.{t_i}.name"), Invalid::ControlCharacters);
         }
         if t.weekdays.is_empty() {
             errors.push(format!("templates.{t_i}.weekdays"), Invalid::NoWeekdays);
@@ -202,12 +242,29 @@ pub fn validate_templates(
             if let Some(other) = templates[..t_i].iter().find(|o| o.weekdays.contains(weekday)) {
                 errors.push(
                     format!("templates.{t_i}.weekdays"),
-                    Invalid::WeekdayTaken {
-                        weekday: weekday_name(weekday),
-                        other: other.name.clone(),
-                    },
+                    Invalid::WeekdayTaken { weekday: day, other: other.name.clone() },
                 );
             }
+        }
+    }
+    errors.into_result()
+}
+
+/// Checks that study blocks name subjects that exist (`known`); other kinds carry none.
+pub fn validate_subjects(
+    blocks: &[Block],
+    known: &[SubjectId],
+    field: &str,
+) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    for (i, b) in blocks.iter().enumerate() {
+        if let Some(s) = b.subject_id
+            && !known.contains(&s)
+        {
+            errors.push(
+                format!("{field}.{i}.subject_id"),
+                Invalid::UnknownId { value: s.to_string() },
+            );
         }
     }
     errors.into_result()
