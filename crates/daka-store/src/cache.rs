@@ -74,6 +74,16 @@ impl WriteTx {
     }
 }
 
+impl WriteTx {
+    /// Commits a write to tables the records are not read from (the timetable), keeping the
+    /// cache: dragging a block in the week grid must not cost Today a 100 ms re-read. Only for
+    /// writes that touch none of the tables in `records::read_records`.
+    pub(crate) async fn commit_outside_records(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
 impl Deref for WriteTx {
     type Target = Transaction<'static, Sqlite>;
 

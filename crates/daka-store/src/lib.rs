@@ -17,6 +17,7 @@ mod profile;
 mod records;
 mod repo;
 mod store;
+mod timetable;
 
 pub use backup::{BackupInfo, BackupKind};
 pub use error::{Result, StoreError};

@@ -13,6 +13,7 @@ pub(crate) mod progress;
 pub(crate) mod punch_ins;
 pub(crate) mod settings;
 pub(crate) mod subjects;
+pub(crate) mod timetable;
 
 use chrono::{DateTime, TimeZone, Utc};
 use daka_core::ids::DeviceId;

@@ -20,6 +20,13 @@ pub(crate) mod keys {
     pub(crate) const PUNCH_IN_REMINDER: &str = "punch_in_reminder";
     /// The last study day whose reminder was dealt with (this computer only; not imported).
     pub(crate) const REMINDER_HANDLED: &str = "punch_in_reminder_handled";
+    /// Timetable block reminders: on/off, at the start, the default advance, quiet hours.
+    pub(crate) const BLOCK_REMINDERS: &str = "block_reminders";
+    /// Which block reminders have fired (the last few study days; this computer only, not
+    /// imported), so a restart never rings one twice.
+    pub(crate) const BLOCK_REMINDERS_FIRED: &str = "block_reminders_fired";
+    /// Keep running in the tray when the window is closed (this computer only).
+    pub(crate) const CLOSE_TO_TRAY: &str = "close_to_tray";
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(
