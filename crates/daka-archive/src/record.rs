@@ -134,6 +134,27 @@ pub enum Record {
         #[serde(flatten)]
         meta: RowMeta,
     },
+    /// A weekly timetable template. `weekdays` are ISO days (1 = Monday); `blocks` is a JSON
+    /// array of daka-core `Block`s, kept as JSON here and decoded (and checked) on import.
+    TimetableTemplate {
+        id: String,
+        name: String,
+        weekdays: Vec<u8>,
+        blocks: serde_json::Value,
+        position: i64,
+        #[serde(flatten)]
+        meta: RowMeta,
+    },
+    /// One study day's changes to its template: `skipped` block ids, `changed` and `added`
+    /// blocks (JSON arrays of daka-core `BlockId`s and `Block`s). Keyed by the date, no id.
+    TimetableOverride {
+        logical_date: String,
+        skipped: serde_json::Value,
+        changed: serde_json::Value,
+        added: serde_json::Value,
+        #[serde(flatten)]
+        meta: RowMeta,
+    },
 }
 
 impl Record {
@@ -150,6 +171,8 @@ impl Record {
             Record::GoalProgress { .. } => "goal_progress",
             Record::DayStatus { .. } => "day_status",
             Record::PunchInPhoto { .. } => "punch_in_photo",
+            Record::TimetableTemplate { .. } => "timetable_template",
+            Record::TimetableOverride { .. } => "timetable_override",
         }
     }
 }

@@ -185,3 +185,46 @@ fn newer_formats_and_overlong_lines_are_refused() {
         Err(ArchiveError::BadLine { line: 2, .. })
     ));
 }
+
+#[rstest]
+fn timetable_records_round_trip_with_their_type_names() {
+    let block = serde_json::json!([{
+        "id": "0190aaaa-0000-7000-8000-000000000001",
+        "start_min": 1170,
+        "end_min": 1200,
+        "kind": "exercise",
+        "subject_id": null,
+        "label": "散步",
+        "color": null,
+        "remind_before_min": null
+    }]);
+    let records = vec![
+        header(),
+        Record::TimetableTemplate {
+            id: "t1".into(),
+            name: "考研".into(),
+            weekdays: vec![1, 2, 3, 4, 5, 6],
+            blocks: block.clone(),
+            position: 0,
+            meta: meta(),
+        },
+        Record::TimetableOverride {
+            logical_date: "2026-11-25".into(),
+            skipped: serde_json::json!(["0190aaaa-0000-7000-8000-000000000002"]),
+            changed: serde_json::json!([]),
+            added: block,
+            meta: RowMeta { deleted_utc: Some(7), ..meta() },
+        },
+    ];
+    let kinds: Vec<_> = records.iter().map(Record::kind).collect();
+    assert_eq!(kinds, ["header", "timetable_template", "timetable_override"]);
+    for r in &records[1..] {
+        let value = serde_json::to_value(r).unwrap();
+        assert_eq!(value["type"], r.kind(), "the tag is the kind");
+        assert_eq!(value["version"], 3, "row metadata is flattened");
+    }
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("export.zip");
+    write_archive(&path, &records, &[], &[]).unwrap();
+    assert_eq!(read_archive(&path, Limits::default()).unwrap(), records);
+}

@@ -1,5 +1,6 @@
-//! Export: every stored row (tombstones included) as `daka.jsonl`, readable CSV tables with a
-//! daily summary, and the punch-in photos (`photos/`), in one ZIP written atomically. Read in one transaction, so the archive is a
+//! Export: every stored row (tombstones included, the timetable too) as `daka.jsonl`, readable
+//! CSV tables with a daily summary and the timetable's blocks, and the punch-in photos
+//! (`photos/`), in one ZIP written atomically. Read in one transaction, so the archive is a
 //! consistent snapshot even while the app keeps writing.
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use crate::records::read_records;
 use crate::store::{Store, read_snapshot};
 
 mod tables;
+mod timetable;
 use tables::tables;
 
 /// What an export wrote.
@@ -313,6 +315,8 @@ async fn rows(
         original_name: r.original_name,
         meta: r.meta.into(),
     }));
+
+    timetable::rows(conn, &mut out).await?;
     Ok(out)
 }
 

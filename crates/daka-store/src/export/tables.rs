@@ -227,7 +227,19 @@ pub(super) fn tables(records: &[Record], live: &Records, now: DateTime<Utc>) -> 
             format!("{:.4}", point.strength),
         ]);
     }
-    vec![subjects, exams, settings, goals, punch_ins, punch_minutes, progress, day_status, summary]
+    let timetable = super::timetable::table(records, &subject_name);
+    vec![
+        subjects,
+        exams,
+        settings,
+        goals,
+        punch_ins,
+        punch_minutes,
+        progress,
+        day_status,
+        summary,
+        timetable,
+    ]
 }
 
 fn excuse_name(e: Excuse) -> &'static str {

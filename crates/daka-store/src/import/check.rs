@@ -1,5 +1,6 @@
 //! Every record checked before anything is written: values by the same rules as any write,
-//! references, duplicate ids, dates beyond tomorrow.
+//! references, duplicate ids, dates beyond tomorrow. The timetable's rules are in
+//! [`super::timetable`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,10 +16,12 @@ use daka_core::punch_in::{MAX_MINUTES_PER_DAY, validate_note};
 use daka_core::reminder::ReminderTime;
 use daka_core::schedule::{Schedule, WeekStart};
 use daka_core::subject::{MAX_SUBJECT_NAME_CHARS, parse_color};
+use daka_core::timetable::Block;
 use daka_core::validation::{parse_date, single_line};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
+use super::timetable;
 use crate::error::{Result, StoreError};
 use crate::repo::settings::keys;
 
@@ -51,6 +54,18 @@ impl Checker {
     fn meta(&self, m: &RowMeta) -> Result<()> {
         if m.device_id.is_empty() || m.device_id.len() > 64 || m.version < 0 || m.created_utc < 0 {
             return Err(self.fail("bad version, device or timestamps"));
+        }
+        Ok(())
+    }
+
+    /// Study blocks name a subject of the archive or of this profile.
+    fn block_subjects(&self, blocks: &[Block], known: impl Fn(&str) -> bool) -> Result<()> {
+        for b in blocks {
+            if let Some(s) = b.subject_id
+                && !known(&s.to_string())
+            {
+                return Err(self.fail(format!("block {}: unknown subject {s}", b.describe())));
+            }
         }
         Ok(())
     }
@@ -96,7 +111,9 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
     for (i, r) in records.iter().enumerate() {
         let c = Checker { index: i + 1, kind: r.kind() };
         let id = match r {
-            Record::Header { .. } | Record::Setting { .. } => None,
+            Record::Header { .. } | Record::Setting { .. } | Record::TimetableOverride { .. } => {
+                None
+            }
             Record::DayRule { id, .. }
             | Record::Exam { id, .. }
             | Record::Subject { id, .. }
@@ -104,7 +121,8 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
             | Record::PunchIn { id, .. }
             | Record::GoalProgress { id, .. }
             | Record::DayStatus { id, .. }
-            | Record::PunchInPhoto { id, .. } => Some(id.as_str()),
+            | Record::PunchInPhoto { id, .. }
+            | Record::TimetableTemplate { id, .. } => Some(id.as_str()),
         };
         if let Some(id) = id {
             c.id(id)?;
@@ -134,6 +152,10 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
                     k if k == keys::PUNCH_IN_REMINDER => {
                         serde_json::from_value::<Option<ReminderTime>>(value.clone()).is_ok()
                     }
+                    k if k == keys::BLOCK_REMINDERS => serde_json::from_value::<
+                        daka_core::timetable::BlockReminderSettings,
+                    >(value.clone())
+                    .is_ok_and(|s| s.validate().is_ok()),
                     _ => true, // unknown keys are skipped when writing
                 };
                 if !ok {
@@ -310,6 +332,22 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
                 if !has(&archive.punch_ins, &local.punch_ins, punch_in_id) {
                     return Err(c.fail(format!("unknown punch-in {punch_in_id}")));
                 }
+            }
+            Record::TimetableTemplate { id, name, weekdays, blocks, position, meta } => {
+                c.meta(meta)?;
+                let blocks = timetable::check_template(id, name, weekdays, blocks, *position)
+                    .map_err(|e| c.fail(e))?;
+                c.block_subjects(&blocks, |s| has(&archive.subjects, &local.subjects, s))?;
+            }
+            Record::TimetableOverride { logical_date, skipped, changed, added, meta } => {
+                c.meta(meta)?;
+                // Keyed by the study day rather than an id.
+                if !seen.entry(r.kind()).or_default().insert(logical_date) {
+                    return Err(c.fail(format!("date {logical_date} appears twice")));
+                }
+                let blocks = timetable::check_override(logical_date, skipped, changed, added)
+                    .map_err(|e| c.fail(e))?;
+                c.block_subjects(&blocks, |s| has(&archive.subjects, &local.subjects, s))?;
             }
         }
     }

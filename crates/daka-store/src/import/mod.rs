@@ -7,9 +7,12 @@
 //!
 //! Merging is last-writer-wins per row on `(version, device_id)`, the rule sync will use. A
 //! subject that exists here under the same name with another id is matched by name, so a
-//! backup from another installation does not produce two "政治".
+//! backup from another installation does not produce two "政治" (timetable blocks follow that
+//! match too). A weekday that a template here and one from the archive both claim goes to the
+//! newer template (see [`timetable::settle_weekdays`]).
 
 mod check;
+mod timetable;
 mod write;
 
 use std::path::Path;
@@ -64,13 +67,14 @@ pub struct ImportReport {
 }
 
 /// Settings an archive may carry; others (from a newer Daka) are skipped.
-const KNOWN_SETTINGS: [&str; 6] = [
+const KNOWN_SETTINGS: [&str; 7] = [
     keys::LANGUAGE,
     keys::DAILY_TARGET_MIN,
     keys::WAKE_TIME_MIN,
     keys::STARTED_ON,
     keys::WEEK_START,
     keys::PUNCH_IN_REMINDER,
+    keys::BLOCK_REMINDERS,
 ];
 
 impl Store {
@@ -124,6 +128,8 @@ impl Store {
         snapshot(self, BackupKind::PreImport, now).await?;
         let mut tx = self.begin_write().await?;
         let report = write::write_all(&mut tx, &records, total, progress).await?;
+        // Two templates may now claim one weekday (one from here, one from the archive).
+        timetable::settle_weekdays(self, &mut tx, now).await?;
         let violations: Vec<(String,)> =
             sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
                 .fetch_all(&mut **tx)

@@ -325,6 +325,18 @@ pub(super) async fn write_all(
                 .map_err(fail)?;
                 tally(&mut report, existed, done.rows_affected());
             }
+            Record::TimetableTemplate { .. } | Record::TimetableOverride { .. } => {
+                let detail = |detail: String| StoreError::ImportRecord {
+                    record: i + 1,
+                    kind: r.kind().into(),
+                    detail,
+                };
+                if let Some((existed, changed)) =
+                    super::timetable::write(tx, r, &subject, &detail).await?
+                {
+                    tally(&mut report, existed, changed);
+                }
+            }
             Record::PunchInPhoto {
                 id,
                 punch_in_id,
@@ -379,7 +391,7 @@ async fn exists(
 
 /// Binds the row metadata every synced table lists last, in its column order:
 /// `created_utc, updated_utc, version, device_id, deleted_utc`.
-trait BindMeta<'q> {
+pub(super) trait BindMeta<'q> {
     fn bind_meta(self, meta: &'q RowMeta) -> Self;
 }
 
