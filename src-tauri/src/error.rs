@@ -87,6 +87,24 @@ impl AppError {
         }
     }
 
+    /// A file could not be written where the user chose: say where, and that nothing was lost.
+    pub fn write_failed(path: &std::path::Path, error: &std::io::Error, lang: Lang) -> Self {
+        tracing::warn!(path = %path.display(), error = %error, "writing a file failed");
+        let place = path.display();
+        Self {
+            kind: ErrorKind::Validation,
+            message: match lang {
+                Lang::ZhCn => {
+                    format!("无法写入 {place}（{error}）。请换一个文件夹，或检查磁盘空间和权限。")
+                }
+                Lang::En => format!(
+                    "Could not write {place} ({error}). Choose another folder, or check the disk space and permissions."
+                ),
+            },
+            fields: Vec::new(),
+        }
+    }
+
     /// Maps a store error for the user, logging what they do not need to see.
     pub fn from_store(error: StoreError, lang: Lang) -> Self {
         match error {

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod block_reminders;
 pub mod commands;
 pub mod error;
 pub mod events;
@@ -43,7 +44,9 @@ pub fn started_at() -> Instant {
 /// Every command the webview may call. Keep in step with `commands::names::COMMAND_NAMES`
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{app, data, goals, onboarding, photos, punch_ins, settings, stats, today};
+    use commands::{
+        app, data, goals, onboarding, photos, punch_ins, settings, stats, timetable, today,
+    };
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
         .disable_serde_phases()
@@ -82,6 +85,17 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             data::import_data,
             data::backups,
             data::restore_backup,
+            timetable::timetable,
+            timetable::save_template,
+            timetable::delete_template,
+            timetable::apply_preset,
+            timetable::day_schedule,
+            timetable::set_day_override,
+            timetable::reset_day,
+            timetable::today_plan,
+            timetable::block_reminder_settings,
+            timetable::set_block_reminder_settings,
+            timetable::export_calendar,
         ])
 }
 
@@ -213,6 +227,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             if launch.desktop_plugins {
                 spawn_daily_backups(app.handle().clone());
                 notify::spawn_reminders(app.handle().clone(), Arc::new(notify::DesktopNotifier));
+                block_reminders::spawn_block_reminders(
+                    app.handle().clone(),
+                    Arc::new(notify::DesktopNotifier),
+                );
             }
             Ok(())
         })

@@ -34,6 +34,8 @@ pub struct AppState {
     pub events: Arc<dyn Emitter>,
     /// Wakes the reminder loop when the reminder setting changes.
     pub reminder_changed: Arc<tokio::sync::Notify>,
+    /// Wakes the block reminder loop when the timetable or its reminder settings change.
+    pub plan_changed: Arc<tokio::sync::Notify>,
 }
 
 /// What a new [`AppState`] is made of.
@@ -59,6 +61,7 @@ impl AppState {
             picker: p.picker,
             events: p.events,
             reminder_changed: Arc::new(tokio::sync::Notify::new()),
+            plan_changed: Arc::new(tokio::sync::Notify::new()),
         }
     }
 

@@ -10,4 +10,5 @@ pub mod photos;
 pub mod punch_ins;
 pub mod settings;
 pub mod stats;
+pub mod timetable;
 pub mod today;

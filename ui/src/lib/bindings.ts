@@ -68,6 +68,28 @@ export const commands = {
 	backups: () => typedError<BackupInfo[], AppError>(__TAURI_INVOKE("backups")),
 	/**  Replaces the data with a backup (the current data is backed up first). */
 	restoreBackup: (fileName: string) => typedError<null, AppError>(__TAURI_INVOKE("restore_backup", { fileName })),
+	/**  Every template and override. */
+	timetable: () => typedError<Timetable, AppError>(__TAURI_INVOKE("timetable")),
+	/**  Creates or replaces a template (the week grid saves the edited template whole). */
+	saveTemplate: (template: Template) => typedError<Timetable, AppError>(__TAURI_INVOKE("save_template", { template })),
+	deleteTemplate: (templateId: string) => typedError<Timetable, AppError>(__TAURI_INVOKE("delete_template", { templateId })),
+	/**
+	 *  Applies a ready-made template in the UI language, on its usual days (taking them from the
+	 *  templates that had them).
+	 */
+	applyPreset: (presetName: Preset) => typedError<Timetable, AppError>(__TAURI_INVOKE("apply_preset", { presetName })),
+	/**  A study day's plan: its template, its override and the resulting blocks. */
+	daySchedule: (date: string) => typedError<DaySchedule, AppError>(__TAURI_INVOKE("day_schedule", { date })),
+	setDayOverride: (changes: DayOverrideInput) => typedError<DaySchedule, AppError>(__TAURI_INVOKE("set_day_override", { changes })),
+	/**  "Reset this day to the template." */
+	resetDay: (date: string) => typedError<DaySchedule, AppError>(__TAURI_INVOKE("reset_day", { date })),
+	/**  What Today shows of the plan at this moment. */
+	todayPlan: () => typedError<DayPlan, AppError>(__TAURI_INVOKE("today_plan")),
+	/**  Block reminder settings: on/off, at the start, default advance, quiet hours. */
+	blockReminderSettings: () => typedError<BlockReminderSettings, AppError>(__TAURI_INVOKE("block_reminder_settings")),
+	setBlockReminderSettings: (settings: BlockReminderSettings) => typedError<BlockReminderSettings, AppError>(__TAURI_INVOKE("set_block_reminder_settings", { settings })),
+	/**  Asks where to save and writes the timetable as an .ics file. `None` when cancelled. */
+	exportCalendar: (input: CalendarExportInput) => typedError<CalendarExportResult | null, AppError>(__TAURI_INVOKE("export_calendar", { input })),
 };
 
 /** Events */
@@ -118,6 +140,54 @@ export type BackupInfo = {
 /**  Why a copy was made; also its file-name prefix. */
 export type BackupKind = "daily" | "pre_import" | "pre_restore" | "pre_migrate";
 
+/**  A block as planned: wall-clock start and end (minutes after midnight), what it is. */
+export type Block = {
+	id: BlockId,
+	start_min: number,
+	end_min: number,
+	kind: BlockKind,
+	/**  For study blocks. */
+	subject_id: SubjectId | null,
+	label: string,
+	/**  `#rrggbb`, or `None` for the kind's colour. */
+	color: string | null,
+	/**  Remind this many minutes before the start; `None` uses the default. */
+	remind_before_min: number | null,
+};
+
+/**  A time block of a template, or one added to a single date. */
+export type BlockId = string;
+
+export type BlockKind = "study" | "meal" | "exercise" | "rest" | "sleep" | "other";
+
+/**  The user's choices for timetable reminders. */
+export type BlockReminderSettings = {
+	enabled: boolean,
+	/**  Remind when a block starts. */
+	at_start: boolean,
+	/**
+	 *  Minutes of notice for blocks without their own `remind_before_min`; `None` (or 0) means
+	 *  no advance reminder unless the block asks for one.
+	 */
+	default_before_min: number | null,
+	quiet: QuietHours | null,
+};
+
+/**  What to put in the calendar file. */
+export type CalendarExportInput = {
+	/**  Concrete events for this many weeks from today (1..=26); ignored when `recurring`. */
+	weeks: number,
+	/**  Weekly recurring events instead (with exceptions for overrides and DST nights). */
+	recurring: boolean,
+};
+
+/**  What a calendar export wrote. */
+export type CalendarExportResult = {
+	path: string,
+	events: number,
+	bytes: number,
+};
+
 /**  Where today stands relative to the exam date. Both dates are study days in the home zone. */
 export type Countdown = 
 /**  The exam is `days_left` study days away (1 = tomorrow). */
@@ -152,6 +222,52 @@ export type DayMark =
 "rest" | 
 /**  Excused afterwards by spending a monthly repair. */
 "repair";
+
+/**  One date's changes to its template's blocks. */
+export type DayOverride = {
+	/**  The study day. */
+	date: string,
+	/**  Template blocks not happening that day. */
+	skipped: BlockId[],
+	/**  Template blocks moved, shortened or relabelled that day (same id as in the template). */
+	changed: Block[],
+	/**  Blocks only on that day. */
+	added: Block[],
+};
+
+/**  A date's changes: blocks skipped, changed (same id as in the template) and added. */
+export type DayOverrideInput = {
+	date: string,
+	skipped: BlockId[],
+	changed: Block[],
+	added: Block[],
+};
+
+export type DayPlan = {
+	/**  Today's blocks (the study day's), in time order. */
+	blocks: PlannedBlock[],
+	/**  The block running now — possibly yesterday's sleep until the morning. */
+	current: PlannedBlock | null,
+	/**  Whole minutes left in the current block, rounded up. */
+	current_left_min: number | null,
+	/**  How far the current block has run, 0..=1. */
+	current_progress: number | null,
+	/**  The next block to start, today's or, late at night, tomorrow's first. */
+	next: PlannedBlock | null,
+	/**  Study minutes planned today per subject, in the order of first appearance. */
+	planned_by_subject: SubjectPlan[],
+};
+
+/**  One study day as the day view shows it. */
+export type DaySchedule = {
+	date: string,
+	/**  The template that applies, if any. */
+	template: Template | null,
+	/**  The date's override, if it has one. */
+	changes: DayOverride | null,
+	/**  The blocks as they will happen, override applied, in time order. */
+	blocks: PlannedBlock[],
+};
 
 export type DayState = "not_due" | "done" | "partial" | "excused" | "open" | "missed";
 
@@ -418,6 +534,28 @@ export type PhotoThumb = {
 	url: string,
 };
 
+/**  A block on a given study day, with the instants it runs between. */
+export type PlannedBlock = {
+	/**  The study day it belongs to (the one it starts in). */
+	date: string,
+	block: Block,
+	/**  The template it comes from; `None` for a block added to that date only. */
+	template_id: TemplateId | null,
+	start_utc: string,
+	end_utc: string,
+	/**  Wall-clock start and end in the home zone, `YYYY-MM-DDTHH:MM`. */
+	start_local: string,
+	end_local: string,
+};
+
+export type Preset = 
+/**  Full-time 考研, Monday to Saturday. */
+"kaoyan" | 
+/**  Studying after work, Monday to Friday. */
+"working_evening" | 
+/**  Saturday and Sunday. */
+"weekend";
+
 /**  Where a preset subject sits among its alternatives. */
 export type PresetGroup = 
 /**  Stands alone (政治, 专业课). */
@@ -486,6 +624,14 @@ export type PunchInView = {
 	local_time: string,
 	total_minutes: number,
 	photos: PhotoRef[],
+};
+
+/**  Wall-clock minutes in the home zone during which no reminder is shown. */
+export type QuietHours = {
+	/**  First quiet minute after midnight, 0..1440. */
+	from_min: number,
+	/**  First minute after the quiet hours, 0..1440; earlier than `from_min` crosses midnight. */
+	to_min: number,
 };
 
 /**
@@ -569,6 +715,11 @@ export type SubjectMinutes = {
 	minutes: number,
 };
 
+export type SubjectPlan = {
+	subject_id: SubjectId,
+	minutes: number,
+};
+
 /**  A subject offered by a preset. */
 export type SubjectPreset = {
 	name: string,
@@ -587,6 +738,23 @@ export type SubjectToday = {
 export type SubjectTotal = {
 	subject_id: SubjectId,
 	minutes: number,
+};
+
+/**  A named weekly template applied to some weekdays. */
+export type Template = {
+	id: TemplateId,
+	name: string,
+	weekdays: WeekdaySet,
+	blocks: Block[],
+};
+
+/**  A weekly timetable template ("考研冲刺", "周末"). */
+export type TemplateId = string;
+
+/**  Every template and override. */
+export type Timetable = {
+	templates: Template[],
+	overrides: DayOverride[],
 };
 
 /**  The Today screen. */
