@@ -14,9 +14,11 @@ mod logging;
 pub mod notify;
 pub mod picker;
 pub mod state;
+pub mod tray;
 mod webview;
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -96,6 +98,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             timetable::block_reminder_settings,
             timetable::set_block_reminder_settings,
             timetable::export_calendar,
+            timetable::tray_settings,
+            timetable::set_close_to_tray,
+            timetable::set_autostart,
         ])
 }
 
@@ -166,7 +171,23 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             .plugin(single_instance(launch.data_dir.as_deref()))
             .plugin(window_state(launch.data_dir.as_deref()))
             // Dialogs are opened from Rust only: no dialog permission is granted to the webview.
-            .plugin(tauri_plugin_dialog::init());
+            .plugin(tauri_plugin_dialog::init())
+            // Off until the user turns it on; Daka never enables it by itself.
+            .plugin(tauri_plugin_autostart::init(
+                tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+                None,
+            ))
+            .on_window_event(|window, event| {
+                if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                    let state = window.state::<AppState>();
+                    if state.tray_ready.load(Ordering::Acquire)
+                        && state.close_to_tray.load(Ordering::Acquire)
+                    {
+                        api.prevent_close();
+                        let _ = window.hide();
+                    }
+                }
+            });
     }
     builder
         .invoke_handler(ipc::typed_invoke_handler(specta.invoke_handler()))
@@ -223,6 +244,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
                 data_dir,
                 picker,
                 events: Arc::new(AppEmitter(app.handle().clone())),
+                login_item: Arc::new(tray::PluginLoginItem(app.handle().clone())),
             }));
             if launch.desktop_plugins {
                 spawn_daily_backups(app.handle().clone());
@@ -231,6 +253,13 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
                     app.handle().clone(),
                     Arc::new(notify::DesktopNotifier),
                 );
+                let state = app.state::<AppState>();
+                if let Ok(store) = state.store() {
+                    let keep =
+                        tauri::async_runtime::block_on(store.close_to_tray()).unwrap_or(true);
+                    state.close_to_tray.store(keep, Ordering::Release);
+                }
+                tray::install(app.handle());
             }
             Ok(())
         })

@@ -1,6 +1,7 @@
 //! The state every command receives.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -36,6 +37,20 @@ pub struct AppState {
     pub reminder_changed: Arc<tokio::sync::Notify>,
     /// Wakes the block reminder loop when the timetable or its reminder settings change.
     pub plan_changed: Arc<tokio::sync::Notify>,
+    /// Closing the window hides it (when a tray icon exists) instead of quitting, so reminders
+    /// keep coming. Mirrors the stored setting for the synchronous close handler.
+    pub close_to_tray: AtomicBool,
+    /// Whether the tray icon was created; without it, closing the window quits.
+    pub tray_ready: AtomicBool,
+    /// Start at login.
+    pub login_item: Arc<dyn LoginItem>,
+}
+
+/// Start at login, behind a trait so commands need no runtime type (and tests no plugin).
+pub trait LoginItem: Send + Sync + std::fmt::Debug {
+    fn enabled(&self) -> bool;
+    /// `Err` carries the system's reason, for the log.
+    fn set(&self, on: bool) -> Result<(), String>;
 }
 
 /// What a new [`AppState`] is made of.
@@ -48,6 +63,7 @@ pub struct Parts {
     pub data_dir: PathBuf,
     pub picker: Arc<dyn FilePicker>,
     pub events: Arc<dyn Emitter>,
+    pub login_item: Arc<dyn LoginItem>,
 }
 
 impl AppState {
@@ -62,6 +78,9 @@ impl AppState {
             events: p.events,
             reminder_changed: Arc::new(tokio::sync::Notify::new()),
             plan_changed: Arc::new(tokio::sync::Notify::new()),
+            close_to_tray: AtomicBool::new(true),
+            tray_ready: AtomicBool::new(false),
+            login_item: p.login_item,
         }
     }
 

@@ -45,4 +45,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "block_reminder_settings",
     "set_block_reminder_settings",
     "export_calendar",
+    "tray_settings",
+    "set_close_to_tray",
+    "set_autostart",
 ];

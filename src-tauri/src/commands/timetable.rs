@@ -277,3 +277,57 @@ fn calendar_text(
         daka_ics::events_ics(&expand(timetable, today, last, rule.tz, rule.day_start), &opts)
     }
 }
+
+/// The tray and start-at-login preferences.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct TraySettings {
+    pub close_to_tray: bool,
+    pub autostart: bool,
+    /// Whether a tray icon could be created on this desktop.
+    pub tray_available: bool,
+}
+
+fn tray_settings_of(state: &AppState) -> TraySettings {
+    use std::sync::atomic::Ordering;
+    TraySettings {
+        close_to_tray: state.close_to_tray.load(Ordering::Acquire),
+        autostart: state.login_item.enabled(),
+        tray_available: state.tray_ready.load(Ordering::Acquire),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tray_settings(state: State<'_, AppState>) -> Result<TraySettings, AppError> {
+    Ok(tray_settings_of(&state))
+}
+
+/// Keep running in the tray when the window is closed.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_close_to_tray(
+    state: State<'_, AppState>,
+    value: Arg<bool>,
+) -> Result<TraySettings, AppError> {
+    let lang = state.lang();
+    let value = value.decode("value", lang)?;
+    state.store()?.set_close_to_tray(value, state.now()).await.map_err(store_err(lang))?;
+    state.close_to_tray.store(value, std::sync::atomic::Ordering::Release);
+    Ok(tray_settings_of(&state))
+}
+
+/// Start Daka at login (the system's autostart entry).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_autostart(
+    state: State<'_, AppState>,
+    value: Arg<bool>,
+) -> Result<TraySettings, AppError> {
+    let lang = state.lang();
+    let value = value.decode("value", lang)?;
+    if let Err(e) = state.login_item.set(value) {
+        tracing::warn!(error = %e, "start at login could not be changed");
+        return Err(AppError::internal(lang));
+    }
+    Ok(tray_settings_of(&state))
+}

@@ -90,6 +90,11 @@ export const commands = {
 	setBlockReminderSettings: (settings: BlockReminderSettings) => typedError<BlockReminderSettings, AppError>(__TAURI_INVOKE("set_block_reminder_settings", { settings })),
 	/**  Asks where to save and writes the timetable as an .ics file. `None` when cancelled. */
 	exportCalendar: (input: CalendarExportInput) => typedError<CalendarExportResult | null, AppError>(__TAURI_INVOKE("export_calendar", { input })),
+	traySettings: () => typedError<TraySettings, AppError>(__TAURI_INVOKE("tray_settings")),
+	/**  Keep running in the tray when the window is closed. */
+	setCloseToTray: (value: boolean) => typedError<TraySettings, AppError>(__TAURI_INVOKE("set_close_to_tray", { value })),
+	/**  Start Daka at login (the system's autostart entry). */
+	setAutostart: (value: boolean) => typedError<TraySettings, AppError>(__TAURI_INVOKE("set_autostart", { value })),
 };
 
 /** Events */
@@ -811,6 +816,14 @@ export type Totals = {
 	best_day_minutes: number,
 	/**  Minutes per subject over all time, in the subjects' order. */
 	subjects: SubjectTotal[],
+};
+
+/**  The tray and start-at-login preferences. */
+export type TraySettings = {
+	close_to_tray: boolean,
+	autostart: boolean,
+	/**  Whether a tray icon could be created on this desktop. */
+	tray_available: boolean,
 };
 
 /**  The last 7 days against the 7 before. */

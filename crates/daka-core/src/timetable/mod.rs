@@ -20,6 +20,7 @@ mod expand;
 mod plan;
 mod presets;
 mod remind;
+mod tray;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -34,8 +35,9 @@ pub use plan::{DayPlan, SubjectPlan, day_plan};
 pub use presets::{Preset, preset, starter};
 pub use remind::{
     BlockReminderSettings, BlockReminders, DueReminder, FIRED_KEEP_DAYS, FiredKey, QuietHours,
-    REMINDER_GRACE_MIN, ReminderMoment, block_reminder_text,
+    REMINDER_GRACE_MIN, ReminderMoment, block_reminder_text, kind_name,
 };
+pub use tray::{TrayStatus, duration_text, tray_status};
 
 /// Minutes in a day on the wall clock.
 const DAY_MIN: u16 = 24 * 60;

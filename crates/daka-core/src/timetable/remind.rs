@@ -320,7 +320,7 @@ impl BlockReminders {
 }
 
 /// A block kind's name, for a notification about a block without its own words.
-fn kind_name(lang: Lang, kind: BlockKind) -> &'static str {
+pub fn kind_name(lang: Lang, kind: BlockKind) -> &'static str {
     match kind {
         BlockKind::Study => lang.pick("学习", "Study"),
         BlockKind::Meal => lang.pick("吃饭", "Meal"),

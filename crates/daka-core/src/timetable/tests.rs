@@ -325,6 +325,13 @@ fn at_19_30_the_plan_shows_the_walk_with_half_an_hour_left() {
     let by: Vec<u32> = plan.planned_by_subject.iter().map(|s| s.minutes).collect();
     assert_eq!(by, vec![150, 180, 180, 150]);
     assert_eq!(plan.planned_by_subject[0].subject_id, subjects[1]);
+
+    let zh = tray_status(&plan, crate::lang::Lang::ZhCn);
+    assert_eq!(zh.label, "散步 30′");
+    assert_eq!(zh.current, "现在：散步（还剩 30 分钟）");
+    assert_eq!(zh.next.as_deref(), Some("下一个：20:00 晚上学习"));
+    let en = tray_status(&plan, crate::lang::Lang::En);
+    assert_eq!(en.current, "Now: 散步 (30 min left)");
 }
 
 #[test]
