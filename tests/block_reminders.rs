@@ -83,7 +83,14 @@ async fn an_advance_reminder_quiet_hours_and_a_skipped_block() {
     // Thursday's walk is skipped for that date only: no reminder then.
     let thursday: chrono::NaiveDate = "2026-11-26".parse().unwrap();
     let tt = store.timetable().await.unwrap();
-    let walk = tt.templates[0].blocks.iter().find(|b| b.label.starts_with("散步")).unwrap().id;
+    let walk = tt
+        .template_for(thursday)
+        .unwrap()
+        .blocks
+        .iter()
+        .find(|b| b.label.starts_with("散步"))
+        .unwrap()
+        .id;
     let skip = DayOverride { date: thursday, skipped: vec![walk], changed: vec![], added: vec![] };
     store.set_day_override(&skip, 240, at("2026-11-25T15:00:00Z")).await.unwrap();
     for t in ["2026-11-26T10:50:10Z", "2026-11-26T11:00:10Z", "2026-11-26T11:00:40Z"] {

@@ -17,6 +17,9 @@ use daka_core::today::current_exam;
 use daka_core::validation::ValidationErrors;
 use sqlx::{Sqlite, Transaction};
 
+use daka_core::day::ClockTime;
+use daka_core::timetable::starter;
+
 use crate::error::{Result, StoreError};
 use crate::repo::settings::keys;
 use crate::repo::{day_rules, exams, settings, subjects};
@@ -50,6 +53,7 @@ impl Store {
             date: valid.profile.exam_date,
         };
         exams::insert(&mut tx, &exam, &stamp).await?;
+        let mut subject_ids = Vec::with_capacity(valid.subjects.len());
         for (position, s) in valid.subjects.iter().enumerate() {
             let subject = Subject {
                 id: SubjectId::generate(),
@@ -58,7 +62,14 @@ impl Store {
                 position: u32::try_from(position).unwrap_or(u32::MAX),
             };
             subjects::insert(&mut tx, &subject, &stamp).await?;
+            subject_ids.push(subject.id);
         }
+        // The starter timetable, built from the wake time, target and subjects just given, so
+        // Today and the reminders have a plan from the first day (editable under Plan).
+        let wake = ClockTime::from_minutes(valid.profile.wake_time.minutes())
+            .map_err(|e| StoreError::Invalid(ValidationErrors::single("wake_time", e)))?;
+        let starter = starter(wake, valid.profile.daily_target.minutes(), &subject_ids, valid.lang);
+        crate::repo::timetable::upsert_template(&mut tx, &starter, 0, &stamp).await?;
         settings::put(&mut tx, keys::LANGUAGE, &valid.lang, &stamp).await?;
         settings::put(&mut tx, keys::DAILY_TARGET_MIN, &valid.profile.daily_target, &stamp).await?;
         settings::put(&mut tx, keys::WAKE_TIME_MIN, &valid.profile.wake_time, &stamp).await?;

@@ -370,7 +370,8 @@ async fn the_timetable_is_exported_and_restores_unchanged() {
 
     let records = body(&file);
     let of = |kind: &str| records.iter().filter(|r| r.kind() == kind).count();
-    assert_eq!(of("timetable_template"), 2, "the replaced template travels as a tombstone");
+    // The onboarding starter (removed) and the replaced workday template travel as tombstones.
+    assert_eq!(of("timetable_template"), 3, "deleted templates travel as tombstones");
     assert_eq!(of("timetable_override"), 1);
     let table = csv(&file, "timetable");
     assert!(table.starts_with("\u{feff}template,weekdays,start,end,kind,subject,label\n"));

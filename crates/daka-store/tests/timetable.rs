@@ -131,7 +131,10 @@ async fn hostile_templates_are_refused_with_the_field_and_nothing_is_saved() {
     assert_eq!(fields[0].0, "templates.0.blocks.0.subject_id");
 
     assert_eq!(store.timetable().await.unwrap(), before, "nothing was saved partially");
-    assert_eq!(count(&dir, "SELECT count(*) FROM timetable_templates").await, 1);
+    assert_eq!(
+        count(&dir, "SELECT count(*) FROM timetable_templates WHERE deleted_utc IS NULL").await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -161,4 +164,26 @@ async fn an_override_changes_one_date_only_and_reset_restores_the_template() {
     let tt = store.reset_day(monday, now()).await.unwrap();
     assert!(tt.overrides.is_empty());
     assert!(tt.blocks_on(monday, 240).contains(&walk));
+}
+
+#[tokio::test]
+async fn onboarding_plans_a_starter_day_from_the_wake_time_target_and_subjects() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = Store::open(dir.path(), now()).await.unwrap();
+    store.complete_onboarding(&common::onboarding(), now()).await.unwrap();
+    let tt = store.timetable().await.unwrap();
+    assert_eq!(tt.templates.len(), 1);
+    let starter = &tt.templates[0];
+    assert_eq!(starter.weekdays.len(), 7);
+    // Up at 06:30 (the onboarding answer), study blocks for the subjects, 8 h target.
+    assert!(starter.blocks.iter().any(|b| b.start_min == 6 * 60 + 30 && b.label == "起床"));
+    let study: u32 = starter
+        .blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Study)
+        .map(|b| u32::from(b.length_min()))
+        .sum();
+    assert_eq!(study, 480);
+    let ids = subjects(&store).await;
+    assert!(starter.blocks.iter().filter_map(|b| b.subject_id).all(|s| ids.contains(&s)));
 }

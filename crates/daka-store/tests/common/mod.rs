@@ -44,7 +44,15 @@ pub async fn onboarded() -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
     let store = Store::open(dir.path(), now()).await.unwrap();
     store.complete_onboarding(&onboarding(), now()).await.unwrap();
+    clear_timetable(&store).await;
     (dir, store)
+}
+
+/// Removes the starter timetable onboarding creates, for tests that build their own.
+pub async fn clear_timetable(store: &Store) {
+    for t in store.timetable().await.unwrap().templates {
+        store.delete_template(&t.id.to_string(), now()).await.unwrap();
+    }
 }
 
 /// Counts rows in `table` by opening the file directly, bypassing the store.
