@@ -1,6 +1,7 @@
 //! `make bench`, data half: a 10-year profile imported into a real SQLite file, then the Today
 //! and statistics commands (read + compute, exactly what the IPC commands do), all streaks and
-//! strengths, a punch-in write, export and import, each timed in-process.
+//! strengths, a punch-in write, the timetable (a year's expansion, Today's plan), export and
+//! import, each timed in-process.
 //!
 //!   daka-bench-profile run [RUNS]        print the figures (default 50 runs)
 //!   daka-bench-profile generate OUT      write the profile as a Daka export (daka.jsonl)
@@ -11,6 +12,7 @@
 #![allow(clippy::print_stdout)]
 
 mod generate;
+mod timetable;
 
 use std::io::Write;
 use std::path::Path;
@@ -142,6 +144,10 @@ async fn run(runs: usize) -> Result<(), Error> {
         cold.push(t.elapsed());
     }
     row("Today after another write (reads 10 years again)", &Figures(cold), "");
+
+    println!();
+    timetable::run(&store, runs, now()).await?;
+    println!();
 
     let zip = dir.path().join("export.zip");
     let t = Instant::now();

@@ -9,7 +9,9 @@ use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{Block, Timetable};
+use std::collections::HashMap;
+
+use super::{Block, DayOverride, Timetable};
 use crate::day::{DayStart, day_boundary, first_instant_at_or_after};
 use crate::ids::TemplateId;
 
@@ -43,6 +45,23 @@ fn resolve(wall: NaiveDateTime, tz: Tz, not_before: DateTime<Utc>) -> DateTime<U
     }
 }
 
+/// `YYYY-MM-DDTHH:MM` without chrono's format-string parser (thousands of calls per year).
+fn local_text(t: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute())
+}
+
+/// The zone's offset if it is the same from an hour before `begins` to 50 hours after it — the
+/// whole span a study day's blocks can touch (a block starts within the day's 25 hours and lasts
+/// under 24). Then wall times convert by plain arithmetic; a day with a transition anywhere near
+/// takes the exact path. (No zone changes its offset and back within two days.)
+fn steady_offset(tz: Tz, begins: DateTime<Utc>) -> Option<chrono::FixedOffset> {
+    use chrono::Offset;
+    let before = tz.offset_from_utc_datetime(&(begins - Duration::hours(1)).naive_utc()).fix();
+    let after = tz.offset_from_utc_datetime(&(begins + Duration::hours(50)).naive_utc()).fix();
+    (before == after).then_some(before)
+}
+
 /// Every block of the study days `from..=to`, in time order.
 pub fn expand(
     timetable: &Timetable,
@@ -51,12 +70,24 @@ pub fn expand(
     tz: Tz,
     day_start: DayStart,
 ) -> Vec<PlannedBlock> {
+    let overrides: HashMap<NaiveDate, &DayOverride> =
+        timetable.overrides.iter().map(|o| (o.date, o)).collect();
     let mut out = Vec::new();
     let mut date = from;
     while date <= to {
         let template = timetable.template_for(date);
         let day_begins = day_boundary(date, tz, day_start);
-        for block in timetable.blocks_on(date, day_start.minutes()) {
+        let steady = steady_offset(tz, day_begins);
+        let to_utc = |wall: NaiveDateTime, not_before: DateTime<Utc>| match steady {
+            Some(offset) => (wall - offset).and_utc(),
+            None => resolve(wall, tz, not_before),
+        };
+        let to_local = |t: DateTime<Utc>| match steady {
+            Some(offset) => t.naive_utc() + offset,
+            None => t.with_timezone(&tz).naive_local(),
+        };
+        for block in Timetable::apply(template, overrides.get(&date).copied(), day_start.minutes())
+        {
             let calendar = if block.start_min >= day_start.minutes() {
                 date
             } else {
@@ -65,8 +96,8 @@ pub fn expand(
             let start_wall = calendar.and_time(chrono::NaiveTime::MIN)
                 + Duration::minutes(i64::from(block.start_min));
             let end_wall = start_wall + Duration::minutes(i64::from(block.length_min()));
-            let start_utc = resolve(start_wall, tz, day_begins);
-            let end_utc = resolve(end_wall, tz, start_utc);
+            let start_utc = to_utc(start_wall, day_begins);
+            let end_utc = to_utc(end_wall, start_utc);
             if end_utc <= start_utc {
                 continue; // entirely inside a skipped hour: it does not happen that day
             }
@@ -77,8 +108,8 @@ pub fn expand(
                 template_id: from_template,
                 start_utc,
                 end_utc,
-                start_local: start_utc.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
-                end_local: end_utc.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
+                start_local: local_text(to_local(start_utc)),
+                end_local: local_text(to_local(end_utc)),
                 block,
             });
         }

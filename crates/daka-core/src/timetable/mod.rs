@@ -148,9 +148,18 @@ impl Timetable {
     /// The blocks planned for study day `date`: its template's, with its override applied, in
     /// order of start within the study day (`day_start_min` is the day start).
     pub fn blocks_on(&self, date: NaiveDate, day_start_min: u16) -> Vec<Block> {
-        let mut blocks: Vec<Block> =
-            self.template_for(date).map(|t| t.blocks.clone()).unwrap_or_default();
-        if let Some(o) = self.overrides.iter().find(|o| o.date == date) {
+        let changes = self.overrides.iter().find(|o| o.date == date);
+        Self::apply(self.template_for(date), changes, day_start_min)
+    }
+
+    /// A template's blocks with one date's override applied, in order within the study day.
+    pub(crate) fn apply(
+        template: Option<&Template>,
+        changes: Option<&DayOverride>,
+        day_start_min: u16,
+    ) -> Vec<Block> {
+        let mut blocks: Vec<Block> = template.map(|t| t.blocks.clone()).unwrap_or_default();
+        if let Some(o) = changes {
             blocks.retain(|b| !o.skipped.contains(&b.id));
             for changed in &o.changed {
                 if let Some(b) = blocks.iter_mut().find(|b| b.id == changed.id) {
