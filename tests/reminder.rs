@@ -195,6 +195,11 @@ fn delivery_child() {
     DesktopNotifier.notify(&text).unwrap();
     let got = rx.recv_timeout(Duration::from_secs(10)).expect("no notification arrived");
     assert_eq!(got, ("Daka".into(), "daka".into(), text.title, text.body));
+    // A timetable block reminder takes the same path.
+    let block = ReminderText { title: "19:00 散步".into(), body: "走一小时".into() };
+    DesktopNotifier.notify(&block).unwrap();
+    let got = rx.recv_timeout(Duration::from_secs(10)).expect("no block notification arrived");
+    assert_eq!((got.2, got.3), (block.title, block.body));
     println!("DELIVERED");
 }
 
