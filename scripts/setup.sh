@@ -30,8 +30,9 @@ run_pkgs=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1
   libxdo-dev fonts-noto-cjk)
 # The real-window tests: a virtual display, WebKitGTK's WebDriver, and ImageMagick's `import`
 # for screenshots of failing tests. dbus-x11 brings dbus-run-session (the reminder test runs a
-# private session bus).
-test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core imagemagick)
+# private session bus); dbus-daemon and gdbus (libglib2.0-bin) let the tray test read the tray
+# icon and its menu over a private bus the way a desktop panel does.
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 dbus-daemon libglib2.0-bin at-spi2-core imagemagick)
 
 pkgs=("${run_pkgs[@]}")
 case "$purpose" in
