@@ -8,8 +8,14 @@ import {
   type AppError,
   type AppInfo,
   type BackupInfo,
+  type BlockReminderSettings,
+  type CalendarExportInput,
+  type CalendarExportResult,
   type DayDetail,
+  type DayPlan,
   type DayMark,
+  type DayOverrideInput,
+  type DaySchedule,
   type ExportResult,
   type ImportMode,
   type ImportProgress,
@@ -20,6 +26,7 @@ import {
   type Lang,
   type OnboardingInput,
   type PhotoThumb,
+  type Preset,
   type ProfileInput,
   type PunchIn,
   type PunchInInput,
@@ -27,7 +34,10 @@ import {
   type StatsView,
   type SubjectDraft,
   type SubjectPreset,
+  type Template,
+  type Timetable,
   type TodayBoard,
+  type TraySettings,
   type WeekStart,
   type ZoneInfo,
 } from "./bindings";
@@ -115,11 +125,37 @@ export const backend = {
   setWeekStart: (weekStart: WeekStart): Promise<Result<null>> =>
     call(() => commands.setWeekStart(weekStart)),
   exportData: (): Promise<Result<ExportResult | null>> => call(() => commands.exportData()),
+  /** Asks where to save and writes the plan as an .ics file. `null` when the user cancelled. */
+  exportCalendar: (input: CalendarExportInput): Promise<Result<CalendarExportResult | null>> =>
+    call(() => commands.exportCalendar(input)),
   importData: (mode: ImportMode): Promise<Result<ImportReport | null>> =>
     call(() => commands.importData(mode)),
   backups: (): Promise<Result<BackupInfo[]>> => call(() => commands.backups()),
   restoreBackup: (fileName: string): Promise<Result<null>> =>
     call(() => commands.restoreBackup(fileName)),
+  timetable: (): Promise<Result<Timetable>> => call(() => commands.timetable()),
+  /** Creates or replaces a template, whole; refused (nothing saved) when any of it is invalid. */
+  saveTemplate: (template: Template): Promise<Result<Timetable>> =>
+    call(() => commands.saveTemplate(template)),
+  deleteTemplate: (templateId: string): Promise<Result<Timetable>> =>
+    call(() => commands.deleteTemplate(templateId)),
+  applyPreset: (preset: Preset): Promise<Result<Timetable>> => call(() => commands.applyPreset(preset)),
+  daySchedule: (date: string): Promise<Result<DaySchedule>> => call(() => commands.daySchedule(date)),
+  /** Replaces a date's whole override (skipped, changed and added blocks). */
+  setDayOverride: (changes: DayOverrideInput): Promise<Result<DaySchedule>> =>
+    call(() => commands.setDayOverride(changes)),
+  resetDay: (date: string): Promise<Result<DaySchedule>> => call(() => commands.resetDay(date)),
+  /** What Today shows of the timetable now: today's blocks, the current and next one. */
+  todayPlan: (): Promise<Result<DayPlan>> => call(() => commands.todayPlan()),
+  blockReminderSettings: (): Promise<Result<BlockReminderSettings>> =>
+    call(() => commands.blockReminderSettings()),
+  setBlockReminderSettings: (settings: BlockReminderSettings): Promise<Result<BlockReminderSettings>> =>
+    call(() => commands.setBlockReminderSettings(settings)),
+  traySettings: (): Promise<Result<TraySettings>> => call(() => commands.traySettings()),
+  setCloseToTray: (value: boolean): Promise<Result<TraySettings>> =>
+    call(() => commands.setCloseToTray(value)),
+  /** Adds or removes the system's start-at-login entry. */
+  setAutostart: (value: boolean): Promise<Result<TraySettings>> => call(() => commands.setAutostart(value)),
   /** Calls `onProgress` for each import progress event until the returned function is called. */
   onImportProgress: async (onProgress: (p: ImportProgress) => void): Promise<() => void> => {
     try {
