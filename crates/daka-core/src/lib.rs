@@ -20,6 +20,7 @@ pub mod records;
 pub mod reminder;
 pub mod schedule;
 pub mod settings_view;
+pub mod share;
 pub mod stats;
 pub mod streak;
 pub mod subject;
