@@ -9,6 +9,7 @@ pub mod block_reminders;
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod ipc;
 mod logging;
 pub mod notify;

@@ -154,23 +154,3 @@ pub fn recurring_ics(
 
 #[cfg(test)]
 mod tests;
-
-/// Writes `text` to `path` atomically: a temporary file in the same folder, synced, then renamed
-/// over the target, so a crash or a full disk never leaves half a calendar behind.
-pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir =
-        path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.partial"));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}

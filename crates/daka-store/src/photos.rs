@@ -39,6 +39,13 @@ impl Store {
             .map_err(|e| StoreError::corrupt(format!("thumbnail of {id}: {e}")))
     }
 
+    /// A live photo's original file, for a share card; `None` when the row or the file is gone.
+    pub async fn photo_file(&self, id: PhotoId) -> Result<Option<std::path::PathBuf>> {
+        let mut conn = self.pool().acquire().await?;
+        let Some(name) = photos::file_name(&mut conn, id).await? else { return Ok(None) };
+        Ok(daka_photos::photo_path(self.data_dir(), &name).ok().filter(|p| p.is_file()))
+    }
+
     /// Forgets photos picked more than a day ago in a form that was never saved, and deletes
     /// files no live row needs (photos of deleted punch-ins, leftovers of an interrupted copy).
     /// Returns how many files were removed.

@@ -243,10 +243,12 @@ pub async fn export_calendar(
     let Some(path) = chosen else { return Ok(None) };
     let bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
     let target = path.clone();
-    tauri::async_runtime::spawn_blocking(move || daka_ics::write_file(&target, &text))
-        .await
-        .map_err(|_| AppError::internal(lang))?
-        .map_err(|e| AppError::write_failed(&path, &e, lang))?;
+    tauri::async_runtime::spawn_blocking(move || {
+        crate::files::write_atomic(&target, text.as_bytes())
+    })
+    .await
+    .map_err(|_| AppError::internal(lang))?
+    .map_err(|e| AppError::write_failed(&path, &e, lang))?;
     Ok(Some(CalendarExportResult { path: path.display().to_string(), events, bytes }))
 }
 

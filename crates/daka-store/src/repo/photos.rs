@@ -167,6 +167,16 @@ pub(crate) async fn thumb_name(conn: &mut SqliteConnection, id: PhotoId) -> Resu
     .await?)
 }
 
+/// The original file of a live photo.
+pub(crate) async fn file_name(conn: &mut SqliteConnection, id: PhotoId) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT file_name FROM punch_in_photos WHERE id = ?1 AND deleted_utc IS NULL",
+    )
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// Removes unattached rows created before `before_ms` (a form closed without saving) and
 /// returns the file names every remaining live row needs.
 pub(crate) async fn prune(conn: &mut SqliteConnection, before_ms: i64) -> Result<Vec<String>> {
