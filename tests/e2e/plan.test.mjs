@@ -175,9 +175,18 @@ test("the plan: a preset, drags saved or refused, one date's changes, an .ics ex
     await app.waitFor(async () => !(await app.exists('[data-testid="block-form"]')), { message: "the block deleted" });
     assert.equal(await app.exists('[data-testid="block"][data-weekday="4"][data-start="17:30"]'), false);
 
-    // What the server saved, read again after leaving the screen.
+    // What the server saved, read again after leaving the screen — and Today follows the
+    // template at once: on its timeline dinner is now 18:00–19:00, the walk still runs.
     await app.click('[data-nav="today"]');
     await app.find('[data-testid="countdown"]');
+    const timeline = () =>
+      app.exec(
+        "return [...document.querySelectorAll('[data-testid=plan-timeline] [data-block-state]')].map((s) => s.title).join('|')",
+      );
+    await app.waitFor(async () => (await timeline()).includes("18:00–19:00 晚饭"), {
+      message: "Today's timeline with dinner moved",
+    });
+    assert.equal(await app.text('[data-testid="plan-current"]'), "散步");
     await app.click('[data-nav="plan"]');
     assert.equal(await span(app, await blockAt(app, 3, "18:00")), "18:00–19:00");
     assert.equal(await span(app, await blockAt(app, 5, "20:00")), "20:00–22:30");
