@@ -1,0 +1,235 @@
+//! Numbers, durations and dates as each language writes them on a card.
+//!
+//! * zh: "2026年11月25日 星期三", "1 小时 30 分", "1234"; en: "Wednesday, 25 November 2026",
+//!   "1 h 30 min", "1,234" (the en-GB day-month order, unambiguous next to the zh form).
+//! * Durations are whole minutes; hours appear from 60 minutes on, and "0 min" is written out.
+//! * [`Part`] lists split a phrase into numbers and words so a template can draw the numbers
+//!   large and the units small without re-parsing a formatted string.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use daka_core::lang::Lang;
+
+/// A piece of a phrase: a number (drawn emphasised) or the words around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Part {
+    Num(String),
+    Word(String),
+}
+
+impl Part {
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Part::Num(s) | Part::Word(s) => s,
+        }
+    }
+}
+
+/// Concatenates parts into one plain string.
+pub(crate) fn join(parts: &[Part]) -> String {
+    parts.iter().map(Part::text).collect()
+}
+
+/// An integer with thousands separators in English.
+pub(crate) fn int(n: i64, lang: Lang) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if lang == Lang::En && i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1 小时 30 分" / "1 h 30 min" as parts.
+pub(crate) fn duration_parts(minutes: u32, lang: Lang) -> Vec<Part> {
+    let (h, m) = (minutes / 60, minutes % 60);
+    let (hour, min) = (lang.pick(" 小时", " h"), lang.pick(" 分", " min"));
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(Part::Num(int(h.into(), lang)));
+        parts.push(Part::Word(hour.to_owned()));
+    }
+    if m > 0 || h == 0 {
+        if h > 0 {
+            parts.push(Part::Word(" ".to_owned()));
+        }
+        parts.push(Part::Num(m.to_string()));
+        parts.push(Part::Word(min.to_owned()));
+    }
+    parts
+}
+
+/// "1 小时 30 分" / "1 h 30 min".
+pub(crate) fn duration(minutes: u32, lang: Lang) -> String {
+    join(&duration_parts(minutes, lang))
+}
+
+/// The compact form for chart labels, rounded to 0.1 h: "1.5小时" / "45分", "1.5h" / "45m".
+pub(crate) fn duration_short(minutes: u32, lang: Lang) -> String {
+    if minutes < 60 {
+        return format!("{minutes}{}", lang.pick("分", "m"));
+    }
+    let tenths = (u64::from(minutes) * 10 + 30) / 60; // rounded to 0.1 h
+    let hours = if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    };
+    format!("{hours}{}", lang.pick("小时", "h"))
+}
+
+/// Hours rounded to a whole number, at least 1 when there are any minutes: the total shown when
+/// the card hides exact minutes is never this precise.
+pub(crate) fn hours_rounded(minutes: u32) -> u32 {
+    if minutes == 0 { 0 } else { (minutes / 60 + u32::from(minutes % 60 >= 30)).max(1) }
+}
+
+pub(crate) fn weekday_long(day: Weekday, lang: Lang) -> &'static str {
+    match (day, lang) {
+        (Weekday::Mon, Lang::ZhCn) => "星期一",
+        (Weekday::Tue, Lang::ZhCn) => "星期二",
+        (Weekday::Wed, Lang::ZhCn) => "星期三",
+        (Weekday::Thu, Lang::ZhCn) => "星期四",
+        (Weekday::Fri, Lang::ZhCn) => "星期五",
+        (Weekday::Sat, Lang::ZhCn) => "星期六",
+        (Weekday::Sun, Lang::ZhCn) => "星期日",
+        (Weekday::Mon, Lang::En) => "Monday",
+        (Weekday::Tue, Lang::En) => "Tuesday",
+        (Weekday::Wed, Lang::En) => "Wednesday",
+        (Weekday::Thu, Lang::En) => "Thursday",
+        (Weekday::Fri, Lang::En) => "Friday",
+        (Weekday::Sat, Lang::En) => "Saturday",
+        (Weekday::Sun, Lang::En) => "Sunday",
+    }
+}
+
+/// "一" … "日" / "Mon" … "Sun" for chart axes.
+pub(crate) fn weekday_short(day: Weekday, lang: Lang) -> &'static str {
+    let zh = ["一", "二", "三", "四", "五", "六", "日"];
+    let en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let i = day.num_days_from_monday() as usize;
+    match lang {
+        Lang::ZhCn => zh[i],
+        Lang::En => en[i],
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "11月" / "Nov".
+pub(crate) fn month_short(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!("{}月", date.month()),
+        Lang::En => MONTHS[date.month0() as usize].chars().take(3).collect(),
+    }
+}
+
+/// "2026年11月25日 星期三" / "Wednesday, 25 November 2026".
+pub(crate) fn date_long(date: NaiveDate, lang: Lang) -> String {
+    let weekday = weekday_long(date.weekday(), lang);
+    match lang {
+        Lang::ZhCn => {
+            format!("{}年{}月{}日 {weekday}", date.year(), date.month(), date.day())
+        }
+        Lang::En => {
+            format!("{weekday}, {} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+        }
+    }
+}
+
+/// "11月25日" / "25 Nov", for ranges.
+pub(crate) fn date_short(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!("{}月{}日", date.month(), date.day()),
+        Lang::En => format!("{} {}", date.day(), month_short(date, lang)),
+    }
+}
+
+/// "2026年11月23日 – 11月29日" / "23 – 29 November 2026" (a week).
+pub(crate) fn week_range(start: NaiveDate, lang: Lang) -> String {
+    let end = start + chrono::Duration::days(6);
+    match lang {
+        Lang::ZhCn if start.year() == end.year() => {
+            format!("{}年{} – {}", start.year(), date_short(start, lang), date_short(end, lang))
+        }
+        Lang::ZhCn => format!(
+            "{}年{} – {}年{}",
+            start.year(),
+            date_short(start, lang),
+            end.year(),
+            date_short(end, lang)
+        ),
+        Lang::En if start.month() == end.month() => format!(
+            "{} – {} {} {}",
+            start.day(),
+            end.day(),
+            MONTHS[end.month0() as usize],
+            end.year()
+        ),
+        Lang::En if start.year() == end.year() => {
+            format!("{} – {} {}", date_short(start, lang), date_short(end, lang), end.year())
+        }
+        Lang::En => format!(
+            "{} {} – {} {}",
+            date_short(start, lang),
+            start.year(),
+            date_short(end, lang),
+            end.year()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn dates_in_both_languages() {
+        assert_eq!(date_long(d(2026, 11, 25), Lang::ZhCn), "2026年11月25日 星期三");
+        assert_eq!(date_long(d(2026, 11, 25), Lang::En), "Wednesday, 25 November 2026");
+        assert_eq!(week_range(d(2026, 11, 23), Lang::ZhCn), "2026年11月23日 – 11月29日");
+        assert_eq!(week_range(d(2026, 11, 23), Lang::En), "23 – 29 November 2026");
+        assert_eq!(week_range(d(2026, 11, 30), Lang::En), "30 Nov – 6 Dec 2026");
+        assert_eq!(week_range(d(2026, 12, 28), Lang::ZhCn), "2026年12月28日 – 2027年1月3日");
+    }
+
+    #[test]
+    fn durations_and_numbers() {
+        assert_eq!(duration(90, Lang::ZhCn), "1 小时 30 分");
+        assert_eq!(duration(90, Lang::En), "1 h 30 min");
+        assert_eq!(duration(0, Lang::ZhCn), "0 分");
+        assert_eq!(duration(120, Lang::En), "2 h");
+        assert_eq!(duration(1440, Lang::ZhCn), "24 小时");
+        assert_eq!(duration_short(45, Lang::En), "45m");
+        assert_eq!(duration_short(381, Lang::ZhCn), "6.4小时");
+        assert_eq!(duration_short(360, Lang::En), "6h");
+        assert_eq!(int(1234567, Lang::En), "1,234,567");
+        assert_eq!(int(1234567, Lang::ZhCn), "1234567");
+        assert_eq!(int(-1000, Lang::En), "-1,000");
+        assert_eq!(hours_rounded(0), 0);
+        assert_eq!(hours_rounded(10), 1);
+        assert_eq!(hours_rounded(58_320), 972);
+    }
+}
