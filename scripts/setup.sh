@@ -31,14 +31,15 @@ run_pkgs=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1
 # The real-window tests: a virtual display, WebKitGTK's WebDriver, and ImageMagick's `import`
 # for screenshots of failing tests. dbus-x11 brings dbus-run-session (the reminder test runs a
 # private session bus); dbus-daemon and gdbus (libglib2.0-bin) let the tray test read the tray
-# icon and its menu over a private bus the way a desktop panel does.
-test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 dbus-daemon libglib2.0-bin at-spi2-core imagemagick)
+# icon and its menu over a private bus the way a desktop panel does; xclip reads a copied share
+# card back from the clipboard.
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 dbus-daemon libglib2.0-bin at-spi2-core imagemagick xclip)
 
 pkgs=("${run_pkgs[@]}")
 case "$purpose" in
   run) ;;
   test) pkgs+=("${test_pkgs[@]}") ;;
-  bench) pkgs+=("${test_pkgs[@]}") ;;
+  bench) pkgs+=("${test_pkgs[@]}" chromium) ;;  # chromium: the share-card side-by-side
   *) die "unknown purpose '$purpose' (run, test or bench)" ;;
 esac
 

@@ -105,6 +105,20 @@ impl AppError {
         }
     }
 
+    /// The clipboard refused the image (no clipboard on this desktop, or it is busy).
+    pub fn clipboard_failed(lang: Lang) -> Self {
+        Self {
+            kind: ErrorKind::Internal,
+            message: lang
+                .pick(
+                    "无法复制到剪贴板。可以先“保存图片”，再从文件分享。",
+                    "Could not copy to the clipboard. Save the image instead and share the file.",
+                )
+                .to_owned(),
+            fields: Vec::new(),
+        }
+    }
+
     /// Maps a store error for the user, logging what they do not need to see.
     pub fn from_store(error: StoreError, lang: Lang) -> Self {
         match error {

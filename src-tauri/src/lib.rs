@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod block_reminders;
+pub mod clipboard;
 pub mod commands;
 pub mod error;
 pub mod events;
@@ -48,7 +49,7 @@ pub fn started_at() -> Instant {
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        app, data, goals, onboarding, photos, punch_ins, settings, stats, timetable, today,
+        app, data, goals, onboarding, photos, punch_ins, settings, share, stats, timetable, today,
     };
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
@@ -102,6 +103,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             timetable::tray_settings,
             timetable::set_close_to_tray,
             timetable::set_autostart,
+            share::share_preview,
+            share::share_prefs,
+            share::share_export,
+            share::share_copy,
         ])
 }
 
@@ -246,6 +251,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
                 picker,
                 events: Arc::new(AppEmitter(app.handle().clone())),
                 login_item: Arc::new(tray::PluginLoginItem(app.handle().clone())),
+                clipboard: Arc::new(clipboard::SystemClipboard::default()),
             }));
             if launch.desktop_plugins {
                 spawn_daily_backups(app.handle().clone());

@@ -9,6 +9,7 @@ use daka_core::clock::Clock;
 use daka_core::lang::Lang;
 use daka_store::{Store, StoreError};
 
+use crate::clipboard::ClipboardSink;
 use crate::error::AppError;
 use crate::events::Emitter;
 use crate::picker::FilePicker;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub tray_ready: AtomicBool,
     /// Start at login.
     pub login_item: Arc<dyn LoginItem>,
+    /// Where "copy image" puts a share card.
+    pub clipboard: Arc<dyn ClipboardSink>,
 }
 
 /// Start at login, behind a trait so commands need no runtime type (and tests no plugin).
@@ -64,6 +67,7 @@ pub struct Parts {
     pub picker: Arc<dyn FilePicker>,
     pub events: Arc<dyn Emitter>,
     pub login_item: Arc<dyn LoginItem>,
+    pub clipboard: Arc<dyn ClipboardSink>,
 }
 
 impl AppState {
@@ -81,6 +85,7 @@ impl AppState {
             close_to_tray: AtomicBool::new(true),
             tray_ready: AtomicBool::new(false),
             login_item: p.login_item,
+            clipboard: p.clipboard,
         }
     }
 

@@ -27,6 +27,17 @@ pub enum Mood {
 }
 
 impl Mood {
+    /// The mood's word in `lang`, as the punch-in form shows it (for share cards).
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match self {
+            Mood::Great => lang.pick("很棒", "Great"),
+            Mood::Good => lang.pick("不错", "Good"),
+            Mood::Okay => lang.pick("一般", "Okay"),
+            Mood::Tired => lang.pick("有点累", "Tired"),
+            Mood::Down => lang.pick("低落", "Down"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Mood::Great => "great",

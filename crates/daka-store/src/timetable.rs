@@ -197,6 +197,26 @@ impl Store {
         Ok(settings::get(&mut conn, keys::CLOSE_TO_TRAY).await?.unwrap_or(true))
     }
 
+    /// The last Share-screen choices, in the app's own shape (`None` until first used, or when
+    /// a newer Daka stored a shape this one cannot read).
+    pub async fn share_prefs<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>> {
+        let mut conn = self.pool().acquire().await?;
+        Ok(settings::get::<serde_json::Value>(&mut conn, keys::SHARE_PREFS)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    pub async fn set_share_prefs<T: serde::Serialize>(
+        &self,
+        value: &T,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let stamp = self.stamp(&mut tx, now).await?;
+        settings::put(&mut tx, keys::SHARE_PREFS, value, &stamp).await?;
+        tx.commit_outside_records().await
+    }
+
     pub async fn set_close_to_tray(&self, value: bool, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let stamp = self.stamp(&mut tx, now).await?;

@@ -9,6 +9,7 @@ pub mod onboarding;
 pub mod photos;
 pub mod punch_ins;
 pub mod settings;
+pub mod share;
 pub mod stats;
 pub mod timetable;
 pub mod today;

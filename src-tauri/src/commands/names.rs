@@ -48,4 +48,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "tray_settings",
     "set_close_to_tray",
     "set_autostart",
+    "share_preview",
+    "share_prefs",
+    "share_export",
+    "share_copy",
 ];

@@ -3,7 +3,7 @@ import type { AppInfo, SettingsView, TodayBoard } from "./bindings";
 import { backend } from "./backend";
 import { setLang } from "./i18n/index.svelte";
 
-export type Screen = "today" | "plan" | "stats" | "goals" | "settings";
+export type Screen = "today" | "plan" | "stats" | "goals" | "share" | "settings";
 
 class AppModel {
   info = $state<AppInfo | null>(null);
@@ -11,6 +11,8 @@ class AppModel {
   screen = $state<Screen>("today");
   today = $state<TodayBoard | null>(null);
   settings = $state<SettingsView | null>(null);
+  /** The study day the Share screen shows; `null` for today. */
+  shareDate = $state<string | null>(null);
 
   async load(): Promise<void> {
     const info = await backend.appInfo();
@@ -48,9 +50,16 @@ class AppModel {
   }
 
   async show(screen: Screen): Promise<void> {
+    if (screen !== "share") this.shareDate = null;
     this.screen = screen;
-    if (screen === "today" || screen === "stats") await this.refreshToday();
+    if (screen === "today" || screen === "stats" || screen === "share") await this.refreshToday();
     else if (screen === "settings") await this.refreshSettings();
+  }
+
+  /** Opens Share on a study day (`null`: today), e.g. from a day in the statistics. */
+  async openShare(date: string | null): Promise<void> {
+    this.shareDate = date;
+    await this.show("share");
   }
 }
 

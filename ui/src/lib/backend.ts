@@ -11,6 +11,7 @@ import {
   type BlockReminderSettings,
   type CalendarExportInput,
   type CalendarExportResult,
+  type CardExportResult,
   type DayDetail,
   type DayPlan,
   type DayMark,
@@ -31,6 +32,9 @@ import {
   type PunchIn,
   type PunchInInput,
   type SettingsView,
+  type SharePrefs,
+  type SharePreview,
+  type ShareRequest,
   type StatsView,
   type SubjectDraft,
   type SubjectPreset,
@@ -156,6 +160,13 @@ export const backend = {
     call(() => commands.setCloseToTray(value)),
   /** Adds or removes the system's start-at-login entry. */
   setAutostart: (value: boolean): Promise<Result<TraySettings>> => call(() => commands.setAutostart(value)),
+  /** The card's SVG for the live preview; also remembers the choices for next time. */
+  sharePreview: (request: ShareRequest): Promise<Result<SharePreview>> => call(() => commands.sharePreview(request)),
+  sharePrefs: (): Promise<Result<SharePrefs>> => call(() => commands.sharePrefs()),
+  /** Asks where to save and writes the card (PNG, JPEG with a photo). `null` when cancelled. */
+  shareExport: (request: ShareRequest): Promise<Result<CardExportResult | null>> => call(() => commands.shareExport(request)),
+  /** Puts the card on the clipboard as a PNG. */
+  shareCopy: (request: ShareRequest): Promise<Result<null>> => call(() => commands.shareCopy(request)),
   /** Calls `onProgress` for each import progress event until the returned function is called. */
   onImportProgress: async (onProgress: (p: ImportProgress) => void): Promise<() => void> => {
     try {

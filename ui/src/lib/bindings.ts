@@ -95,6 +95,16 @@ export const commands = {
 	setCloseToTray: (value: boolean) => typedError<TraySettings, AppError>(__TAURI_INVOKE("set_close_to_tray", { value })),
 	/**  Start Daka at login (the system's autostart entry). */
 	setAutostart: (value: boolean) => typedError<TraySettings, AppError>(__TAURI_INVOKE("set_autostart", { value })),
+	/**  The card's SVG for the live preview, and the choices remembered for next time. */
+	sharePreview: (request: ShareRequest) => typedError<SharePreview, AppError>(__TAURI_INVOKE("share_preview", { request })),
+	sharePrefs: () => typedError<SharePrefs, AppError>(__TAURI_INVOKE("share_prefs")),
+	/**
+	 *  Renders the card and saves it where the user chooses (PNG, or JPEG q92 with a photo).
+	 *  `None` when the dialog was cancelled.
+	 */
+	shareExport: (request: ShareRequest) => typedError<CardExportResult | null, AppError>(__TAURI_INVOKE("share_export", { request })),
+	/**  Renders the card and puts it on the clipboard as an image, for pasting into WeChat. */
+	shareCopy: (request: ShareRequest) => typedError<null, AppError>(__TAURI_INVOKE("share_copy", { request })),
 };
 
 /** Events */
@@ -106,6 +116,9 @@ export const events = {
 export const SUBJECT_PALETTE = ["#e5484d","#3e63dd","#12a594","#f76b15","#8e4ec6","#0090ff","#d6409f","#46a758","#ab6400","#7d7d7d"] as const;
 
 /* Types */
+/**  The card's accent colour: big numbers, bars, heatmap. */
+export type Accent = "green" | "orange" | "blue" | "rose";
+
 /**  What picking photos gave: the photos added, and one message per file that was refused. */
 export type AddedPhotos = {
 	photos: PhotoThumb[],
@@ -192,6 +205,50 @@ export type CalendarExportResult = {
 	events: number,
 	bytes: number,
 };
+
+/**  What a card export wrote. */
+export type CardExportResult = {
+	path: string,
+	width: number,
+	height: number,
+	bytes: number,
+};
+
+/**  What the card is about. */
+export type CardKind = 
+/**  "连续打卡 42 天": the streak, today's subjects, the last weeks. */
+"streak" | 
+/**  The day's report: minutes per subject, goals done, note, mood, a photo. */
+"daily" | 
+/**  The week: seven bars, total against the target, a 20-week heatmap. */
+"weekly" | 
+/**  "距离考研还有 35 天" and how far the preparation has come. */
+"countdown";
+
+/**  The picture's shape. */
+export type CardSize = 
+/**  1080×1440 (3:4): Xiaohongshu's native shape, the default. */
+"portrait" | 
+/**  1080×1080: WeChat Moments. */
+"square" | 
+/**  1080×1920 (9:16): stories and phone wallpapers. */
+"story";
+
+/**  How the card looks and what it leaves out. */
+export type CardStyle = {
+	kind: CardKind,
+	size: CardSize,
+	theme: CardTheme,
+	accent: Accent,
+	/**  No absolute minutes or hours anywhere: bars and percentages only (see the crate docs). */
+	hide_minutes: boolean,
+	/**  Leave the note and mood off. */
+	hide_note: boolean,
+	/**  Shown in the header; `None` or blank for none. */
+	nickname: string | null,
+};
+
+export type CardTheme = "light" | "dark";
 
 /**  Where today stands relative to the exam date. Both dates are study days in the home zone. */
 export type Countdown = 
@@ -678,6 +735,37 @@ export type SettingsView = {
 	week_start: WeekStart,
 	/**  The daily punch-in reminder time, `HH:MM`, or `None` when off. */
 	reminder: string | null,
+};
+
+/**  The last choices on the Share screen. */
+export type SharePrefs = {
+	style: CardStyle,
+	with_photo: boolean,
+};
+
+/**  What the preview shows. */
+export type SharePreview = {
+	svg: string,
+	width: number,
+	height: number,
+	/**
+	 *  In the user's language: characters the fonts cannot draw, a photo that could not be
+	 *  read, text cut short.
+	 */
+	warnings: string[],
+	/**  "png", or "jpeg" when a photo is on the card. */
+	format: string,
+	/**  Whether that day has a photo to offer. */
+	has_photo: boolean,
+};
+
+/**  Which card, for which study day, in which style. */
+export type ShareRequest = {
+	/**  The study day (`YYYY-MM-DD`); the weekly card shows that day's week. */
+	date: string,
+	style: CardStyle,
+	/**  Put one of the day's photos on the daily card. */
+	with_photo: boolean,
 };
 
 export type StatsView = {

@@ -27,6 +27,8 @@ pub(crate) mod keys {
     pub(crate) const BLOCK_REMINDERS_FIRED: &str = "block_reminders_fired";
     /// Keep running in the tray when the window is closed (this computer only).
     pub(crate) const CLOSE_TO_TRAY: &str = "close_to_tray";
+    /// The last choices on the Share screen (template, size, theme, privacy; this computer only).
+    pub(crate) const SHARE_PREFS: &str = "share_prefs";
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(
