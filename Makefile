@@ -98,6 +98,9 @@ bench: ui
 	cargo build --release -p daka-bench-profile
 	@echo "[bench] data: the 10-year profile (bench/profile)"
 	$(CARGO_TARGET_DIR)/release/daka-bench-profile run 50
+	@echo "[bench] share cards: in-process, one-shot vs headless Chromium, binary size"
+	cargo build --release -p daka-card --example card_bench --example size_baseline
+	node bench/card.mjs
 	@echo "[bench] start-up and memory, next to a bare Tauri window"
 	DAKA_BENCH_TARGET=$(CARGO_TARGET_DIR)/release $(XVFB) node bench/startup.mjs
 
