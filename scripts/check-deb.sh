@@ -18,7 +18,7 @@ say "$(du -h "$deb" | cut -f1) $(basename "$deb")"
 grep -q '^ Package: daka$' <<<"$info" || fail "package name is not daka"
 grep -q '^ Depends:.*libwebkit2gtk-4.1-0' <<<"$info" || fail "does not depend on libwebkit2gtk-4.1-0"
 grep -q '^ Depends:.*libayatana-appindicator3-1' <<<"$info" || fail "does not depend on libayatana-appindicator3-1 (the tray icon)"
-for path in usr/bin/daka usr/share/applications/Daka.desktop usr/share/icons/hicolor/128x128/apps/daka.png; do
+for path in usr/bin/daka usr/share/applications/Daka.desktop usr/share/icons/hicolor/128x128/apps/daka.png usr/share/doc/daka/OFL-NotoSansCJK.txt usr/share/doc/daka/THIRD-PARTY-NOTICES.md; do
   grep -Eq " (\./)?$path$" <<<"$contents" || fail "missing $path"
 done
 say "metadata and contents look right"
