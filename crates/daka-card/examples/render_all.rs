@@ -1,5 +1,7 @@
 //! Writes every kind × size × theme (plus each accent once, and English) to a folder, for
-//! looking at: `cargo run -p daka-card --example render_all [DIR]` (default /tmp/cards).
+//! looking at: `cargo run -p daka-card --example render_all [DIR]` (default /tmp/cards). Also:
+//! odd content, past days (`past-*`), an exam name with digits, every accent on the dark weekly
+//! card, the daily card without its note in every size, and the privacy toggles.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
@@ -67,6 +69,59 @@ fn main() {
             for w in &card.warnings {
                 println!("{name}: {}", w.message_en);
             }
+        }
+    }
+    // A past day (the app's today is later), each kind in portrait, both languages.
+    for kind in CardKind::ALL {
+        for lang in Lang::ALL {
+            let mut data = common::sample(kind, lang);
+            data.today = Some(common::date(2026, 12, 3));
+            let style = CardStyle { kind, ..CardStyle::default() };
+            let card = build(&data, &style, lang, &fonts);
+            let name = format!("{dir}/past-{kind:?}-{}.png", lang.tag()).to_lowercase();
+            std::fs::write(&name, render(&card, &fonts, Format::Png).unwrap()).unwrap();
+        }
+    }
+    // Day zero on a past day, and a whole new exam name next to the template's words.
+    let mut zero = daka_card::CardData {
+        today: Some(common::date(2026, 12, 3)),
+        date: common::date(2026, 11, 20),
+        ..daka_card::CardData::default()
+    };
+    let card = build(&zero, &CardStyle::default(), Lang::ZhCn, &fonts);
+    std::fs::write(format!("{dir}/past-zero.png"), render(&card, &fonts, Format::Png).unwrap())
+        .unwrap();
+    zero = common::sample(CardKind::Countdown, Lang::ZhCn);
+    zero.exam.as_mut().unwrap().name = "2027 考研".into();
+    zero.total_minutes = 95;
+    let style = CardStyle { kind: CardKind::Countdown, ..CardStyle::default() };
+    let card = build(&zero, &style, Lang::ZhCn, &fonts);
+    std::fs::write(format!("{dir}/exam-name.png"), render(&card, &fonts, Format::Png).unwrap())
+        .unwrap();
+    // Every accent on the dark weekly card (bars below target, heatmap levels), and the daily
+    // card without its note (the emptiest daily), in every size.
+    for accent in Accent::ALL {
+        let style = CardStyle {
+            kind: CardKind::Weekly,
+            theme: CardTheme::Dark,
+            accent,
+            ..CardStyle::default()
+        };
+        let card = build(&common::sample(CardKind::Weekly, Lang::En), &style, Lang::En, &fonts);
+        let name = format!("{dir}/accent-weekly-dark-{accent:?}.png").to_lowercase();
+        std::fs::write(&name, render(&card, &fonts, Format::Png).unwrap()).unwrap();
+    }
+    for size in CardSize::ALL {
+        for photo in [false, true] {
+            let mut data = common::sample(CardKind::Daily, Lang::En);
+            data.photo = photo.then(|| common::photo_png(1200, 900));
+            let style =
+                CardStyle { kind: CardKind::Daily, size, hide_note: true, ..CardStyle::default() };
+            let card = build(&data, &style, Lang::En, &fonts);
+            let format = daka_card::default_format(&data, &style);
+            let ext = if format == Format::Png { "png" } else { "jpg" };
+            let name = format!("{dir}/nonote-{size:?}-photo{photo}.{ext}").to_lowercase();
+            std::fs::write(&name, render(&card, &fonts, format).unwrap()).unwrap();
         }
     }
     // Privacy toggles and a nickname, each kind in portrait.

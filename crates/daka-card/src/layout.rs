@@ -133,6 +133,29 @@ impl<'a> Ctx<'a> {
         self.lang.pick(zh, en)
     }
 
+    /// Whether the card is about the user's today (weekly: the week that contains it). A card
+    /// of another day says "that day" where today's says "today" (see [`Ctx::pick_tense`]).
+    pub(crate) fn is_current(&self) -> bool {
+        let Some(today) = self.data.today else { return true };
+        match self.style.kind {
+            CardKind::Weekly => {
+                let end = self.data.date + chrono::Duration::days(6);
+                (self.data.date..=end).contains(&today)
+            }
+            _ => today == self.data.date,
+        }
+    }
+
+    /// `now` ([zh, en]) on a card of today (weekly: this week), else the date-neutral `then`.
+    pub(crate) fn pick_tense(
+        &self,
+        now: [&'static str; 2],
+        then: [&'static str; 2],
+    ) -> &'static str {
+        let [zh, en] = if self.is_current() { now } else { then };
+        self.lang.pick(zh, en)
+    }
+
     /// Draws user text on one line, cut with "…" (and reported) if wider than `max`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn line(
@@ -195,11 +218,13 @@ pub(crate) fn frame(ctx: &mut Ctx<'_>, title: &str) -> Frame {
     };
     ctx.svg.glow(w * 0.78, glow_y, w * 0.62, pal.glow, pal.glow_opacity);
 
-    // Stories get UI chrome (name, progress bars, reply box) over the top and bottom ~10 %.
+    // Stories get UI chrome (name, progress bars, reply box) over the top and bottom ~10 %; the
+    // story header sits a little lower still, closer to the headline (which keeps to the
+    // central square) so no wide empty band opens between them.
     let (header_y, footer_y) = match ctx.style.size {
         CardSize::Portrait => (64.0, h - 64.0),
         CardSize::Square => (56.0, h - 52.0),
-        CardSize::Story => (200.0, h - 150.0),
+        CardSize::Story => (240.0, h - 150.0),
     };
     let header_h = 56.0;
     header(ctx, Rect::new(MARGIN, header_y, w - 2.0 * MARGIN, header_h), title);

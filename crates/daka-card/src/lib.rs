@@ -19,6 +19,12 @@
 //! Layout: three sizes (3:4 portrait for Xiaohongshu, 1:1 for Moments, 9:16 story), each with
 //! its own arrangement rather than a stretched one. The headline (the big number) always sits
 //! inside the central square, because Moments shows multi-image posts as square centre crops.
+//! The room a card's content leaves is spread out (gaps, a larger headline, equal bands), not
+//! left as one hole under the headline.
+//!
+//! Wording: a card of a past day (or week) does not say "today". [`CardData::today`] tells the
+//! card which day the user's today is; a card of another day says "当天学习" / "Studied that
+//! day" instead of "今日学习" / "Studied today".
 //!
 //! Privacy: [`CardStyle::hide_minutes`] removes every absolute amount of time from the card.
 //! Bars stay, drawn relative to each other (a subject against the day's largest, a day against
@@ -187,6 +193,11 @@ pub struct Exam {
 pub struct CardData {
     /// The study day (streak, daily, countdown) or the week's first day (weekly).
     pub date: NaiveDate,
+    /// The user's today. A card whose day (weekly: whose week) is not today's speaks of "that
+    /// day" ("当天学习", "Studied that day") instead of "today" ("今日学习"). `None` treats the
+    /// card's day as today.
+    #[serde(default)]
+    pub today: Option<NaiveDate>,
     pub streak_days: u32,
     pub best_streak: u32,
     /// That day's (weekly: that week's) minutes per subject, in the user's order.
@@ -233,7 +244,8 @@ impl Warning {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WarningKind {
     /// These characters (in order of appearance, each once) have no glyph in any loaded font;
-    /// they are left out of the card rather than drawn as blanks.
+    /// they are left out of the card rather than drawn as blanks. The message names each with
+    /// its code point, "𠀀 (U+20000)", since the app's UI may lack the glyph too.
     MissingGlyphs { chars: String },
     /// The photo could not be used (not an image, damaged, or too large); the card has none.
     PhotoUnreadable,
@@ -245,10 +257,20 @@ impl WarningKind {
     fn into_warning(self) -> Warning {
         let (zh, en) = match &self {
             WarningKind::MissingGlyphs { chars } => {
-                let list = chars.chars().map(String::from).collect::<Vec<_>>().join(" ");
+                // Each with its code point: the app's UI may not be able to draw them either.
+                let named = |sep: &str| {
+                    chars
+                        .chars()
+                        .map(|c| format!("{c} (U+{:04X})", u32::from(c)))
+                        .collect::<Vec<_>>()
+                        .join(sep)
+                };
                 (
-                    format!("卡片字体无法显示这些字符，已从卡片中省略：{list}"),
-                    format!("The card's fonts cannot draw these characters; they were left out: {list}"),
+                    format!("卡片字体无法显示这些字符，已从卡片中省略：{}", named("、")),
+                    format!(
+                        "The card's fonts cannot draw these characters; they were left out: {}",
+                        named(", ")
+                    ),
                 )
             }
             WarningKind::PhotoUnreadable => (

@@ -3,6 +3,11 @@
 //! * zh: "2026年11月25日 星期三", "1 小时 30 分", "1234"; en: "Wednesday, 25 November 2026",
 //!   "1 h 30 min", "1,234" (the en-GB day-month order, unambiguous next to the zh form).
 //! * Durations are whole minutes; hours appear from 60 minutes on, and "0 min" is written out.
+//!   A card writes an amount one way: "1 小时 35 分" / "1 h 35 min" wherever there is room, and
+//!   where there is none (bar labels) the exact compact "1h35m" / "1h 35m", never a rounded
+//!   "1.6小时" beside it. Only running totals from 100 hours on round, to whole hours.
+//! * Where a template's Chinese meets the user's Latin or digits ("距离" + "2027 考研"), a space
+//!   goes between ([`join_spaced`]), as in the rest of the card ("连续打卡 42 天").
 //! * [`Part`] lists split a phrase into numbers and words so a template can draw the numbers
 //!   large and the units small without re-parsing a formatted string.
 
@@ -69,18 +74,57 @@ pub(crate) fn duration(minutes: u32, lang: Lang) -> String {
     join(&duration_parts(minutes, lang))
 }
 
-/// The compact form for chart labels, rounded to 0.1 h: "1.5小时" / "45分", "1.5h" / "45m".
+/// The compact form for chart labels, still exact to the minute and read the same way as the
+/// full form beside it: "6h20m" / "6h 20m", "45m", "6h". (A Chinese bar label has no room for
+/// "6 小时 20 分"; "h"/"m" are how students write study time anyway, "日均 8h".)
 pub(crate) fn duration_short(minutes: u32, lang: Lang) -> String {
-    if minutes < 60 {
-        return format!("{minutes}{}", lang.pick("分", "m"));
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{}{m}m", lang.pick("", " ")),
     }
-    let tenths = (u64::from(minutes) * 10 + 30) / 60; // rounded to 0.1 h
-    let hours = if tenths % 10 == 0 {
-        (tenths / 10).to_string()
-    } else {
-        format!("{}.{}", tenths / 10, tenths % 10)
-    };
-    format!("{hours}{}", lang.pick("小时", "h"))
+}
+
+/// A running total, e.g. since the start of preparation: exact ("1 小时 35 分") below 100 hours;
+/// from 100 hours on, whole hours ("972 小时"), where the minutes no longer matter.
+pub(crate) fn total_parts(minutes: u32, lang: Lang) -> Vec<Part> {
+    if minutes < 100 * 60 {
+        return duration_parts(minutes, lang);
+    }
+    vec![
+        Part::Num(int(hours_rounded(minutes).into(), lang)),
+        Part::Word(lang.pick(" 小时", " h").to_owned()),
+    ]
+}
+
+/// Whether `c` is a CJK character that takes a space before an adjacent Latin letter or digit
+/// (ideographs, kana, hangul; not punctuation, which has its own spacing).
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+            | 0x20000..=0x3FFFF)
+}
+
+fn is_latin_or_digit(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (c.is_alphabetic() && (c as u32) < 0x0530)
+}
+
+/// Joins a template's pieces (its own words and the user's text), with a space at each joint
+/// where CJK meets a Latin letter or digit: "距离" + "2027 考研" + "还有" → "距离 2027 考研还有".
+/// The pieces themselves are left as they are.
+pub(crate) fn join_spaced(pieces: &[&str]) -> String {
+    let mut out = String::new();
+    for piece in pieces.iter().filter(|p| !p.is_empty()) {
+        if let (Some(a), Some(b)) = (out.chars().last(), piece.chars().next()) {
+            let mixed = (is_cjk(a) && is_latin_or_digit(b)) || (is_latin_or_digit(a) && is_cjk(b));
+            if mixed {
+                out.push(' ');
+            }
+        }
+        out.push_str(piece);
+    }
+    out
 }
 
 /// Hours rounded to a whole number, at least 1 when there are any minutes: the total shown when
@@ -223,13 +267,84 @@ mod tests {
         assert_eq!(duration(120, Lang::En), "2 h");
         assert_eq!(duration(1440, Lang::ZhCn), "24 小时");
         assert_eq!(duration_short(45, Lang::En), "45m");
-        assert_eq!(duration_short(381, Lang::ZhCn), "6.4小时");
+        assert_eq!(duration_short(381, Lang::ZhCn), "6h21m");
+        assert_eq!(duration_short(381, Lang::En), "6h 21m");
         assert_eq!(duration_short(360, Lang::En), "6h");
+        assert_eq!(duration_short(0, Lang::ZhCn), "0m");
         assert_eq!(int(1234567, Lang::En), "1,234,567");
         assert_eq!(int(1234567, Lang::ZhCn), "1234567");
         assert_eq!(int(-1000, Lang::En), "-1,000");
         assert_eq!(hours_rounded(0), 0);
         assert_eq!(hours_rounded(10), 1);
         assert_eq!(hours_rounded(58_320), 972);
+    }
+
+    /// Reads "6h21m" / "6h 21m" / "45m" / "6h" back into minutes.
+    fn parse_short(s: &str) -> u32 {
+        let s = s.replace(' ', "");
+        let (h, rest) = match s.split_once('h') {
+            Some((h, rest)) => (h.parse::<u32>().unwrap_or(u32::MAX), rest),
+            None => (0, s.as_str()),
+        };
+        let m = rest.strip_suffix('m').map_or(0, |m| m.parse::<u32>().unwrap_or(u32::MAX));
+        h * 60 + m
+    }
+
+    /// Reads "1 小时 35 分" / "1 h 35 min" back into minutes.
+    fn parse_long(s: &str) -> u32 {
+        let mut total = 0;
+        let mut n = 0;
+        for word in s.split(' ') {
+            match word {
+                "小时" | "h" => total += n * 60,
+                "分" | "min" => total += n,
+                w => n = w.replace(',', "").parse().unwrap_or(u32::MAX / 120),
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn every_form_of_a_duration_says_the_same_minutes() {
+        // The rule: a card never shows one amount two ways (the bar "1.6小时" under the headline
+        // "1 小时 35 分"). Full and compact forms are exact; only running totals from 100 h on
+        // round, to whole hours.
+        for lang in Lang::ALL {
+            for minutes in (0..=1440).chain([5999, 6000, 6029, 6030, 58_320]) {
+                let short = duration_short(minutes, lang);
+                let long = duration(minutes, lang);
+                assert_eq!(parse_short(&short), minutes, "{short}");
+                assert_eq!(parse_long(&long), minutes, "{long}");
+                let total = join(&total_parts(minutes, lang));
+                if minutes < 6000 {
+                    assert_eq!(total, long);
+                } else {
+                    assert_eq!(parse_long(&total), hours_rounded(minutes) * 60, "{total}");
+                }
+                // Chinese units are spaced from their numbers in the full forms.
+                if lang == Lang::ZhCn {
+                    for unit in ["小时", "分"] {
+                        if let Some(i) = long.find(unit) {
+                            assert!(long[..i].ends_with(' '), "{long}");
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(join(&total_parts(95, Lang::ZhCn)), "1 小时 35 分");
+        assert_eq!(join(&total_parts(58_320, Lang::ZhCn)), "972 小时");
+        assert_eq!(join(&total_parts(58_320, Lang::En)), "972 h");
+    }
+
+    #[test]
+    fn template_joints_space_cjk_from_latin_and_digits() {
+        assert_eq!(join_spaced(&["距离", "2027 考研", "还有"]), "距离 2027 考研还有");
+        assert_eq!(join_spaced(&["距离", "考研", "还有"]), "距离考研还有");
+        assert_eq!(join_spaced(&["距离", "GRE", "还有"]), "距离 GRE 还有");
+        assert_eq!(join_spaced(&["", "CPA考试", "已过去"]), "CPA考试已过去");
+        // Punctuation at a joint gets no space; the user's own text is never touched.
+        assert_eq!(join_spaced(&["距离", "《考研》2027", "还有"]), "距离《考研》2027 还有");
+        assert_eq!(join_spaced(&["距离", "考研2027年", "还有"]), "距离考研2027年还有");
+        assert_eq!(join_spaced(&["Until ", "考研"]), "Until 考研");
     }
 }

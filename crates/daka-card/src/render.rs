@@ -57,6 +57,12 @@ pub(crate) fn rasterize(card: &Card, fonts: &Fonts) -> Result<Vec<u8>, CardError
         card.height as f32 / size.height().max(1.0),
     );
     resvg::render(&tree, transform, &mut pixmap.as_mut());
+    // tiny-skia stores premultiplied RGBA. A card is opaque (it paints its background), and an
+    // opaque pixel is the same premultiplied or not: hand the buffer over as it is, and only
+    // demultiply when some pixel is translucent.
+    if pixmap.pixels().iter().all(|p| p.alpha() == 255) {
+        return Ok(pixmap.take());
+    }
     let mut rgba = Vec::with_capacity(pixmap.data().len());
     for pixel in pixmap.pixels() {
         let c = pixel.demultiply();

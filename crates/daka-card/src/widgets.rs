@@ -73,7 +73,10 @@ pub(crate) fn subject_bars(ctx: &mut Ctx<'_>, columns: &[Rect]) {
     let rows = subject_rows(ctx, per_column * columns.len());
     if rows.is_empty() {
         if per_column > 0 {
-            let empty = ctx.pick("今天还没有学习记录", "No study time logged yet");
+            let empty = ctx.pick_tense(
+                ["今天还没有学习记录", "No study time logged yet"],
+                ["当天没有学习记录", "No study time logged that day"],
+            );
             ctx.svg.text(
                 first.x,
                 first.y + 34.0,

@@ -72,6 +72,10 @@ fn emoji_and_rare_characters_are_named_in_a_warning() {
     let msg =
         card.warnings.iter().find(|w| matches!(w.kind, WarningKind::MissingGlyphs { .. })).unwrap();
     assert!(msg.message(Lang::ZhCn).contains("💪") && msg.message(Lang::En).contains("𠀀"));
+    // With code points: the app's UI may lack the glyphs too.
+    assert!(msg.message(Lang::ZhCn).contains("𠀀 (U+20000)"), "{}", msg.message_zh);
+    assert!(msg.message(Lang::En).contains("💪 (U+1F4AA), 🔥 (U+1F525)"), "{}", msg.message_en);
+    assert!(msg.message(Lang::ZhCn).contains("龘 (U+9F98)、💪 (U+1F4AA)"), "{}", msg.message_zh);
 }
 
 #[test]

@@ -51,7 +51,13 @@ pub struct SharePreview {
     pub has_photo: bool,
 }
 
-fn card_data(facts: &ShareFacts, kind: CardKind, lang: Lang, photo: Option<Vec<u8>>) -> CardData {
+fn card_data(
+    facts: &ShareFacts,
+    today: NaiveDate,
+    kind: CardKind,
+    lang: Lang,
+    photo: Option<Vec<u8>>,
+) -> CardData {
     let subjects = match kind {
         CardKind::Weekly => &facts.week_subjects,
         _ => &facts.day_subjects,
@@ -93,6 +99,8 @@ fn card_data(facts: &ShareFacts, kind: CardKind, lang: Lang, photo: Option<Vec<u
         studied_days: facts.studied_days,
         total_minutes: facts.total_minutes,
         started_on: Some(facts.started_on),
+        // A card for a past day words itself for that day ("当天"), not "today".
+        today: Some(today),
     }
 }
 
@@ -107,6 +115,7 @@ async fn build_card(
     let store = state.store()?;
     let records = store.records().await.map_err(|e| AppError::from_store(e, lang))?;
     let facts = records.share_facts(date, state.now());
+    let today = records.moment(state.now()).today;
     let first_photo = facts.photos.first().copied();
     let photo = match (request.with_photo && request.style.kind == CardKind::Daily, first_photo) {
         (true, Some(id)) => {
@@ -128,7 +137,7 @@ async fn build_card(
         }
         _ => None,
     };
-    let data = card_data(&facts, request.style.kind, lang, photo);
+    let data = card_data(&facts, today, request.style.kind, lang, photo);
     let style = request.style.clone();
     let (card, data) = tauri::async_runtime::spawn_blocking(move || {
         let card = daka_card::build(&data, &style, lang, fonts());

@@ -13,8 +13,8 @@ use crate::layout::{Ctx, GAP, TitleValue, frame, panel, panel_title};
 use crate::locale::{self, Part};
 use crate::svg::{Anchor, Rect, Span};
 use crate::templates::{
-    Hero, Slot, Stat, below, days_parts, heat_stats_height, heat_stats_panel, hero_rect,
-    panel_height, stack, sub_line,
+    Hero, Slot, Stat, compose, days_parts, heat_stats_height, heat_stats_panel, hero_rect,
+    panel_height, part_spans, sub_line,
 };
 use crate::widgets;
 
@@ -30,18 +30,25 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
             let name = exam_name.unwrap_or_else(|| ctx.pick("考研", "the exam").to_owned());
             let date = locale::date_long(exam.date, lang);
             match (exam.days_left, lang) {
-                (d, Lang::ZhCn) if d > 0 => {
-                    (format!("距离{name}还有"), days_parts(d.into(), lang), date)
-                }
+                (d, Lang::ZhCn) if d > 0 => (
+                    locale::join_spaced(&["距离", &name, "还有"]),
+                    days_parts(d.into(), lang),
+                    date,
+                ),
                 (d, Lang::En) if d > 0 => {
                     (format!("Until {name}"), days_parts(d.into(), lang), date)
                 }
                 (0, _) => (
                     name,
-                    vec![Part::Word(ctx.pick("就是今天", "Today").to_owned())],
+                    vec![Part::Word(
+                        ctx.pick_tense(["就是今天", "Today"], ["就是这一天", "Exam day"])
+                            .to_owned(),
+                    )],
                     ctx.pick("沉着应考，你已经准备好了", "You are ready. Good luck!").to_owned(),
                 ),
-                (d, Lang::ZhCn) => (format!("{name}已过去"), days_parts((-d).into(), lang), date),
+                (d, Lang::ZhCn) => {
+                    (locale::join_spaced(&[&name, "已过去"]), days_parts((-d).into(), lang), date)
+                }
                 (d, Lang::En) => (format!("Since {name}"), days_parts((-d).into(), lang), date),
             }
         }
@@ -57,15 +64,16 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
         CardSize::Story => (280.0, 36.0),
     };
     let sub = sub_line(sub);
-    let hero = Hero { label: &label, parts: &parts, sub: &sub, size, anchor: Anchor::Middle };
+    let mut hero = Hero { label: &label, parts: &parts, sub: &sub, size, anchor: Anchor::Middle };
     let progress_h = panel_height(200.0);
     let heat_h = match ctx.style.size {
         // The square keeps to the countdown and the progress; the heatmap would be too small.
         CardSize::Square => 0.0,
         _ => heat_stats_height(ctx, f.body.w, WEEKS, max_cell),
     };
+    let slots = [Slot::new(progress_h, progress_h + 30.0, 0), Slot::new(heat_h, heat_h, 1)];
+    hero.grow(&f, &slots, size + 40.0);
     let hero_r = hero_rect(&f, hero.height(), progress_h + GAP + heat_h, 0.0);
-    hero.draw(ctx, hero_r);
 
     let mut stats = vec![Stat {
         parts: days_parts(data.streak_days.into(), lang),
@@ -77,8 +85,8 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
             label: ctx.pick("最长连续", "Best streak").to_owned(),
         });
     }
-    let slots = [Slot::new(progress_h, progress_h + 30.0, 0), Slot::new(heat_h, heat_h, 1)];
-    let placed = stack(below(&f, hero_r), &slots);
+    let (hero_r, placed) = compose(&f, hero_r, &slots);
+    hero.draw(ctx, hero_r);
     if let Some(r) = placed[0] {
         progress_panel(ctx, r);
     }
@@ -132,26 +140,15 @@ fn progress_panel(ctx: &mut Ctx<'_>, r: Rect) {
         vec![(days_parts(data.studied_days.into(), lang), ctx.pick("已学习", "Days studied"))];
     // With minutes hidden there is no second figure (the streaks are in the panel below).
     if !ctx.style.hide_minutes {
-        let hours = locale::hours_rounded(data.total_minutes);
+        // Exact below 100 hours, whole hours above (see `locale::total_parts`).
         stats.push((
-            vec![
-                Part::Num(locale::int(hours.into(), lang)),
-                Part::Word(ctx.pick(" 小时", " h").to_owned()),
-            ],
+            locale::total_parts(data.total_minutes, lang),
             ctx.pick("累计学习", "In total"),
         ));
     }
     let col_w = (body.right() - x - 32.0) / 2.0;
     for (i, (parts, label)) in stats.iter().enumerate() {
-        let spans: Vec<Span<'_>> = parts
-            .iter()
-            .map(|p| match p {
-                Part::Num(s) => Span { text: s, size: 64.0, weight: Weight::Bold, fill: pal.text },
-                Part::Word(s) => {
-                    Span { text: s, size: 30.0, weight: Weight::Bold, fill: pal.text2 }
-                }
-            })
-            .collect();
+        let spans = part_spans(parts, (64.0, pal.text), (30.0, pal.text2));
         let cell =
             Rect::new(x + i as f32 * (col_w + 32.0), body.y + (body.h - 110.0) / 2.0, col_w, 110.0);
         widgets::stat(ctx, cell, &spans, label);

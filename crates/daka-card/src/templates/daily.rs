@@ -8,8 +8,8 @@ use crate::locale::{self, Part};
 use crate::photo;
 use crate::svg::{Anchor, Rect};
 use crate::templates::{
-    Hero, Slot, below, days_parts, hero_rect, panel_height, shows_photo, stack, subjects_panel,
-    subjects_slot,
+    Hero, Slot, compose, days_parts, hero_rect, panel_height, shows_photo, stack, subjects_height,
+    subjects_panel, subjects_slot,
 };
 use crate::widgets;
 
@@ -21,7 +21,8 @@ const PHOTO_SIDE: f32 = 420.0;
 
 pub(super) fn draw(ctx: &mut Ctx<'_>) {
     let lang = ctx.lang;
-    let f = frame(ctx, ctx.pick("今日学习报告", "Daily report"));
+    let f =
+        frame(ctx, ctx.pick_tense(["今日学习报告", "Daily report"], ["学习日报", "Daily report"]));
     let data = ctx.data;
     let total: u32 = data.subjects.iter().map(|s| s.minutes).fold(0, u32::saturating_add);
     let percent = (data.daily_target_min > 0).then(|| {
@@ -31,10 +32,14 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
 
     // The headline: time studied, or (minutes hidden) the share of the goal, goals done, streak.
     let (label, parts): (&str, Vec<Part>) = if !ctx.style.hide_minutes {
-        (ctx.pick("今日学习", "Studied today"), locale::duration_parts(total, lang))
+        let label = ctx.pick_tense(["今日学习", "Studied today"], ["当天学习", "Studied that day"]);
+        (label, locale::duration_parts(total, lang))
     } else if let Some(p) = percent {
         (
-            ctx.pick("今日目标完成", "Of today's goal"),
+            ctx.pick_tense(
+                ["今日目标完成", "Of today's goal"],
+                ["当天目标完成", "Of the day's goal"],
+            ),
             vec![Part::Num(p.to_string()), Part::Word("%".into())],
         )
     } else if data.goals_total > 0 {
@@ -83,32 +88,41 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
     let anchor = if photo.is_some() { Anchor::Start } else { Anchor::Middle };
     // Beside a photo the headline is narrow: one fact per line.
     let sub = if photo.is_some() || sub.is_empty() { sub } else { vec![sub.join(" · ")] };
-    let hero = Hero { label, parts: &parts, sub: &sub, size, anchor };
-    let top_h = if photo.is_some() { PHOTO_SIDE } else { hero.height() };
-    let lead = (top_h - hero.height()) / 2.0;
-    let top = hero_rect(&f, top_h, 560.0, lead);
-    match &photo {
-        Some(url) => {
-            let (text, pic) = top.split_left(top.w - PHOTO_SIDE, GAP);
-            let hh = hero.height();
-            hero.draw(ctx, Rect::new(text.x, text.y + (text.h - hh) / 2.0, text.w - 8.0, hh));
-            ctx.svg.image(pic, RADIUS, url);
-        }
-        None => hero.draw(ctx, top),
-    }
-
-    let below = below(&f, top);
+    let mut hero = Hero { label, parts: &parts, sub: &sub, size, anchor };
     let show_note = !ctx.style.hide_note && (!ctx.user.note.is_empty() || ctx.user.mood.is_some());
     let show_goals = data.goals_total > 0 || !ctx.user.goals.is_empty();
+    // Two columns of subjects once there are more than two: they are short.
+    let columns = if widgets::subject_row_count(ctx) > 2 { 2 } else { 1 };
+    let slots = [
+        subjects_slot(ctx, columns, 6, 0),
+        goals_slot(ctx, show_goals, 2),
+        note_slot(ctx, show_note, f.body.w, 1),
+    ];
     if square {
-        // Two columns: subjects left; the note (or, without one, the goals) right.
-        let (left, right) = below.split_left((below.w - GAP) / 2.0, GAP);
+        // Two columns of equal height: subjects left; the note (or, without one, the goals)
+        // right. The row is as tall as the taller column wants, and the headline grows into
+        // what is left.
+        let col_w = (f.body.w - GAP) / 2.0;
+        let right_slots =
+            [goals_slot(ctx, show_goals && !show_note, 1), note_slot(ctx, show_note, col_w, 0)];
+        let shown = right_slots.iter().filter(|s| s.min > 0.0);
+        let right_want = shown.clone().map(|s| s.want + GAP).sum::<f32>() - GAP;
+        let right_min = shown.map(|s| s.min + GAP).sum::<f32>() - GAP;
+        let rows = widgets::subject_row_count(ctx).clamp(1, 6);
+        let row = Slot::new(
+            subjects_height(1, 1).max(right_min),
+            subjects_height(rows, 1).max(right_want),
+            0,
+        );
+        hero.grow(&f, &[row], size + 40.0);
+        let top = hero_rect(&f, hero.height(), row.min, 0.0);
+        let (top, placed) = compose(&f, top, &[row]);
+        draw_top(ctx, top, &hero, None);
+        let Some(row) = placed[0] else { return };
+        let (left, right) = row.split_left(col_w, GAP);
         subjects_panel(ctx, left, ctx.pick("学科", "Subjects"), 1);
-        let slots =
-            [goals_slot(ctx, show_goals && !show_note, 1), note_slot(ctx, show_note, right.w, 0)];
-        let placed = stack(right, &slots);
         // Fill the column: give the last panel the rest.
-        let placed = fill_column(placed, right);
+        let placed = fill_column(stack(right, &right_slots), right);
         if let Some(r) = placed[0] {
             goals_panel(ctx, r);
         }
@@ -117,14 +131,15 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
         }
         return;
     }
-    // Two columns of subjects once there are more than two: they are short.
-    let columns = if widgets::subject_row_count(ctx) > 2 { 2 } else { 1 };
-    let slots = [
-        subjects_slot(ctx, columns, 6, 0),
-        goals_slot(ctx, show_goals, 2),
-        note_slot(ctx, show_note, below.w, 1),
-    ];
-    let placed = stack(below, &slots);
+    if photo.is_none() {
+        // A short day (no note, few subjects) gets a larger headline rather than empty bands.
+        hero.grow(&f, &slots, size + 100.0);
+    }
+    let top_h = if photo.is_some() { PHOTO_SIDE } else { hero.height() };
+    let lead = (top_h - hero.height()) / 2.0;
+    let top = hero_rect(&f, top_h, 560.0, lead);
+    let (top, placed) = compose(&f, top, &slots);
+    draw_top(ctx, top, &hero, photo.as_deref());
     if let Some(r) = placed[0] {
         subjects_panel(ctx, r, ctx.pick("学科", "Subjects"), columns);
     }
@@ -133,6 +148,19 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
     }
     if let Some(r) = placed[2] {
         note_panel(ctx, r);
+    }
+}
+
+/// The headline, with the photo (a `data:` URL) at its right when there is one.
+fn draw_top(ctx: &mut Ctx<'_>, top: Rect, hero: &Hero<'_>, photo: Option<&str>) {
+    match photo {
+        Some(url) => {
+            let (text, pic) = top.split_left(top.w - PHOTO_SIDE, GAP);
+            let hh = hero.height();
+            hero.draw(ctx, Rect::new(text.x, text.y + (text.h - hh) / 2.0, text.w - 8.0, hh));
+            ctx.svg.image(pic, RADIUS, url);
+        }
+        None => hero.draw(ctx, top),
     }
 }
 
@@ -175,7 +203,10 @@ fn goals_panel(ctx: &mut Ctx<'_>, r: Rect) {
         panel_title(ctx, inner, ctx.pick("完成目标", "Goals done"), TitleValue::Strong(&value));
     if ctx.user.goals.is_empty() {
         let pal = ctx.pal;
-        let text = ctx.pick("今天的目标还在路上", "No goals finished yet");
+        let text = ctx.pick_tense(
+            ["今天的目标还在路上", "No goals finished yet"],
+            ["当天没有完成的目标", "No goals finished that day"],
+        );
         ctx.svg.text(body.x, body.y + 31.0, Anchor::Start, text, 30.0, Weight::Regular, pal.text2);
     } else {
         widgets::goals(ctx, body);
@@ -201,7 +232,7 @@ fn note_slot(ctx: &Ctx<'_>, show: bool, width: f32, rank: u8) -> Slot {
 
 fn note_panel(ctx: &mut Ctx<'_>, r: Rect) {
     let inner = panel(ctx, r);
-    let title = ctx.pick("今日感想", "Note");
+    let title = ctx.pick_tense(["今日感想", "Note"], ["当天感想", "Note"]);
     let mood_w = match ctx.user.mood.clone() {
         Some(mood) => {
             // "心情 · 充实" where there is room, just "充实" in a narrow panel.

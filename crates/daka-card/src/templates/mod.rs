@@ -3,8 +3,10 @@
 //!
 //! Each template decides its arrangement per size. Common invariants:
 //! * the hero's label and number lie inside the central square of the canvas (Moments crops);
-//! * panels are stacked with [`stack`], which drops the least important panel rather than
-//!   squeezing text below its size, and centres what remains;
+//! * panels are stacked under the hero with [`compose`], which drops the least important panel
+//!   rather than squeezing text below its size, and spreads the room left over (a wider gap, a
+//!   larger number with [`Hero::grow`], equal bands above and below) so a short day does not
+//!   leave one wide hole;
 //! * all text is ≥ 24 px.
 
 mod countdown;
@@ -61,6 +63,21 @@ impl Hero<'_> {
         self.number_baseline(top) + self.size * 0.1 + 48.0
     }
 
+    /// Grows the number, up to `max` px, into room the card would otherwise leave empty: half
+    /// of what is left in the body once the hero sits where [`hero_rect`] puts it and the
+    /// panels have the height they want (the other half goes to the gaps in [`compose`]).
+    pub(crate) fn grow(&mut self, frame: &crate::layout::Frame, slots: &[Slot], max: f32) {
+        let shown = slots.iter().filter(|s| s.min > 0.0);
+        let panels: f32 = shown.map(|s| s.want + GAP).sum();
+        let top = (frame.square_top + 8.0).max(frame.body.y);
+        let spare = frame.body.bottom() - top - self.height() - panels;
+        // Height per px of number size (the number's baseline, and the sub line below it).
+        let per_px = if self.sub.is_empty() { 0.84 } else { 0.94 };
+        if spare > 0.0 {
+            self.size = (self.size + spare / 2.0 / per_px).min(max).max(self.size).floor();
+        }
+    }
+
     /// The height [`Hero::draw`] uses.
     pub(crate) fn height(&self) -> f32 {
         match self.sub.len() {
@@ -78,24 +95,35 @@ impl Hero<'_> {
         };
         ctx.line(x, r.y + 38.0, self.anchor, self.label, 36.0, Weight::Bold, pal.text2, r.w);
         let unit_size = (self.size * 0.3).max(40.0).round();
-        let spans: Vec<Span<'_>> = self
-            .parts
-            .iter()
-            .map(|p| match p {
-                Part::Num(s) => {
-                    Span { text: s, size: self.size, weight: Weight::Bold, fill: pal.accent }
-                }
-                Part::Word(s) => {
-                    Span { text: s, size: unit_size, weight: Weight::Bold, fill: pal.text }
-                }
-            })
-            .collect();
+        let spans = part_spans(self.parts, (self.size, pal.accent), (unit_size, pal.text));
         ctx.fit_spans(x, self.number_baseline(r.y), self.anchor, &spans, r.w, 0.3);
         for (i, line) in self.sub.iter().enumerate() {
             let y = self.sub_baseline(r.y) + i as f32 * SUB_LINE;
             ctx.line(x, y, self.anchor, line, 30.0, Weight::Regular, pal.text2, r.w);
         }
     }
+}
+
+/// Bold spans for a phrase: numbers at `num` (size, fill), words at `word`. A word of only
+/// spaces separates two amounts ("1 h · 35 min") and takes the numbers' size: the gap after a
+/// unit must be wider than the one between a number and its unit, or "1 h35 min" reads as
+/// glued.
+pub(crate) fn part_spans<'p>(
+    parts: &'p [Part],
+    num: (f32, &'p str),
+    word: (f32, &'p str),
+) -> Vec<Span<'p>> {
+    parts
+        .iter()
+        .map(|p| {
+            let (size, fill) = match p {
+                Part::Num(_) => num,
+                Part::Word(s) if s.trim().is_empty() => (num.0, word.1),
+                Part::Word(_) => word,
+            };
+            Span { text: p.text(), size, weight: Weight::Bold, fill }
+        })
+        .collect()
 }
 
 /// Places a hero block of height `h` in the body: the headline, `lead` px below the block's
@@ -134,11 +162,10 @@ impl Slot {
     }
 }
 
-/// Stacks slots top to bottom in `area`. Slots that cannot get their minimum are dropped
-/// (least important first; a slot with `min` 0 is never shown); the rest grow toward `want`
-/// (most important first); spare space widens the gaps a little and then centres the stack.
-/// `None` for a dropped slot.
-pub(crate) fn stack(area: Rect, slots: &[Slot]) -> Vec<Option<Rect>> {
+/// The heights of stacked slots in `area`, `None` for a dropped one. Slots that cannot get their
+/// minimum are dropped (least important first; a slot with `min` 0 is never shown); the rest
+/// grow toward `want` (most important first).
+fn allocate(area: Rect, slots: &[Slot]) -> Vec<Option<f32>> {
     let mut keep: Vec<bool> = slots.iter().map(|s| s.min > 0.0).collect();
     let need = |keep: &[bool]| -> f32 {
         let n = keep.iter().filter(|k| **k).count();
@@ -164,22 +191,63 @@ pub(crate) fn stack(area: Rect, slots: &[Slot]) -> Vec<Option<Rect>> {
         heights[i] += grow;
         spare -= grow;
     }
-    let n = order.len();
-    let extra_gap = if n > 1 { (spare / (n + 1) as f32).min(16.0) } else { 0.0 };
-    spare -= extra_gap * n.saturating_sub(1) as f32;
-    let mut y = area.y + spare.max(0.0) / 2.0;
-    slots
+    heights.into_iter().zip(keep).map(|(h, k)| k.then_some(h)).collect()
+}
+
+/// Places allocated heights top to bottom from `y`, `gap` apart.
+fn place(x: f32, mut y: f32, w: f32, heights: &[Option<f32>], gap: f32) -> Vec<Option<Rect>> {
+    heights
         .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            if !keep[i] {
-                return None;
-            }
-            let r = Rect::new(area.x, y, area.w, heights[i]);
-            y += heights[i] + GAP + extra_gap;
-            Some(r)
+        .map(|h| {
+            h.map(|h| {
+                let r = Rect::new(x, y, w, h);
+                y += h + gap;
+                r
+            })
         })
         .collect()
+}
+
+/// Stacks slots top to bottom in `area` (see [`allocate`]); spare space widens the gaps a little
+/// and then centres the stack. `None` for a dropped slot.
+pub(crate) fn stack(area: Rect, slots: &[Slot]) -> Vec<Option<Rect>> {
+    let heights = allocate(area, slots);
+    let n = heights.iter().flatten().count();
+    let used = heights.iter().flatten().sum::<f32>() + GAP * n.saturating_sub(1) as f32;
+    let mut spare = (area.h - used).max(0.0);
+    let extra_gap = if n > 1 { (spare / (n + 1) as f32).min(16.0) } else { 0.0 };
+    spare -= extra_gap * n.saturating_sub(1) as f32;
+    place(area.x, area.y + spare / 2.0, area.w, &heights, GAP + extra_gap)
+}
+
+/// The most a gap grows in [`compose`] (on top of [`GAP`]).
+const MAX_EXTRA_GAP: f32 = 28.0;
+
+/// A card's column: the hero (where [`hero_rect`] put it) with the panels stacked under it,
+/// composed as one block in the frame's body. The panels get their heights as in [`stack`];
+/// the space left over first widens the gaps (hero to panels and between panels, by up to
+/// [`MAX_EXTRA_GAP`] each), then moves the block down so that the empty bands above and below
+/// it are equal. The block never moves up: the hero stays inside the central square. Returns
+/// the hero's rectangle and the panels'.
+pub(crate) fn compose(
+    frame: &crate::layout::Frame,
+    hero: Rect,
+    slots: &[Slot],
+) -> (Rect, Vec<Option<Rect>>) {
+    let body = frame.body;
+    let area = below(frame, hero);
+    let heights = allocate(area, slots);
+    let n = heights.iter().flatten().count();
+    let used = heights.iter().flatten().sum::<f32>() + GAP * n.saturating_sub(1) as f32;
+    let free = (area.h - used).max(0.0);
+    // n gaps (hero → first panel, then between panels), plus the two bands.
+    let extra = if n > 0 { (free / (n + 2) as f32).min(MAX_EXTRA_GAP) } else { 0.0 };
+    let rest = free - extra * n as f32;
+    let band_above = hero.y - body.y;
+    let shift = ((rest - band_above) / 2.0).clamp(0.0, rest);
+    let hero = Rect::new(hero.x, hero.y + shift, hero.w, hero.h);
+    let top = hero.bottom() + GAP + extra;
+    (hero, place(area.x, top, area.w, &heights, GAP + extra))
 }
 
 /// Height of a panel with a title and `content` px below it.
@@ -286,16 +354,7 @@ pub(crate) fn heat_stats_panel(
     let top = side.y + (side.h - slot * n as f32) / 2.0;
     for (i, stat) in stats.iter().take(n).enumerate() {
         let y = top + i as f32 * slot;
-        let spans: Vec<Span<'_>> = stat
-            .parts
-            .iter()
-            .map(|p| match p {
-                Part::Num(s) => Span { text: s, size: 52.0, weight: Weight::Bold, fill: pal.text },
-                Part::Word(s) => {
-                    Span { text: s, size: 28.0, weight: Weight::Bold, fill: pal.text2 }
-                }
-            })
-            .collect();
+        let spans = part_spans(&stat.parts, (52.0, pal.text), (28.0, pal.text2));
         widgets::stat(ctx, Rect::new(side.x, y, side.w, slot), &spans, &stat.label);
     }
 }
@@ -334,6 +393,45 @@ mod tests {
         assert!(c.y > a.bottom());
         // Slots never overlap or leave the area.
         assert!(c.bottom() <= area.bottom() + 0.01);
+    }
+
+    fn frame(body: Rect, square_top: f32) -> crate::layout::Frame {
+        crate::layout::Frame { body, square_top }
+    }
+
+    #[test]
+    fn compose_shares_free_space_between_gaps_and_equal_bands() {
+        let f = frame(Rect::new(0.0, 100.0, 100.0, 1000.0), 0.0);
+        let hero = Rect::new(0.0, 100.0, 100.0, 200.0);
+        let (h, placed) =
+            compose(&f, hero, &[Slot::new(200.0, 200.0, 0), Slot::new(100.0, 100.0, 1)]);
+        let (a, b) = (placed[0].unwrap_or(hero), placed[1].unwrap_or(hero));
+        // Free: 1000 - 200 - 200 - 100 - 2 gaps = 444; gaps grow by the cap, the rest is split.
+        let gap1 = a.y - h.bottom();
+        let gap2 = b.y - a.bottom();
+        assert_eq!(gap1, GAP + MAX_EXTRA_GAP);
+        assert_eq!(gap2, gap1);
+        let above = h.y - f.body.y;
+        let below = f.body.bottom() - b.bottom();
+        assert!((above - below).abs() < 0.01, "{above} vs {below}");
+        assert!(above > 0.0);
+    }
+
+    #[test]
+    fn compose_never_lifts_the_hero_out_of_the_central_square() {
+        // The hero starts low (the square's top); what is left goes below.
+        let f = frame(Rect::new(0.0, 100.0, 100.0, 1000.0), 400.0);
+        let hero = Rect::new(0.0, 408.0, 100.0, 200.0);
+        let (h, placed) = compose(&f, hero, &[Slot::new(300.0, 300.0, 0)]);
+        assert_eq!(h.y, 408.0);
+        let p = placed[0].unwrap_or(hero);
+        assert!(p.y > h.bottom() && p.bottom() <= f.body.bottom());
+        // A full column is packed as before: nothing moves, gaps stay GAP.
+        let hero = Rect::new(0.0, 100.0, 100.0, 200.0);
+        let want = 1000.0 - 200.0 - GAP;
+        let (h, placed) = compose(&f, hero, &[Slot::new(100.0, want, 0)]);
+        assert_eq!(h.y, 100.0);
+        assert_eq!(placed[0].map(|r| (r.y, r.h)), Some((300.0 + GAP, want)));
     }
 
     #[test]

@@ -4,10 +4,10 @@
 use crate::CardSize;
 use crate::layout::{Ctx, GAP, frame};
 use crate::locale;
-use crate::svg::Anchor;
+use crate::svg::{Anchor, Rect};
 use crate::templates::{
-    Hero, Slot, Stat, below, days_parts, heat_stats_height, heat_stats_panel, heatmap_panel,
-    hero_rect, stack, sub_line, subjects_height, subjects_panel, subjects_slot,
+    Hero, Slot, Stat, below, compose, days_parts, heat_stats_height, heat_stats_panel,
+    heatmap_panel, hero_rect, sub_line, subjects_height, subjects_panel, subjects_slot,
 };
 use crate::widgets;
 
@@ -19,11 +19,28 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
     let data = ctx.data;
     let today: u32 = data.subjects.iter().map(|s| s.minutes).fold(0, u32::saturating_add);
     let sub = if data.streak_days == 0 {
-        ctx.pick("今天，从第一天开始", "Every streak starts with day one").to_owned()
+        ctx.pick_tense(
+            ["今天，从第一天开始", "Every streak starts with day one"],
+            ["每一次坚持，都从第一天开始", "Every streak starts with day one"],
+        )
+        .to_owned()
     } else if ctx.style.hide_minutes {
-        ctx.pick("今日已打卡", "Checked in today").to_owned()
+        if today > 0 {
+            ctx.pick_tense(
+                ["今日已打卡", "Checked in today"],
+                ["当天已打卡", "Checked in that day"],
+            )
+        } else {
+            ctx.pick_tense(
+                ["今天还没有学习记录", "No study time logged yet"],
+                ["当天没有学习记录", "No study time logged that day"],
+            )
+        }
+        .to_owned()
     } else {
-        format!("{}{}", ctx.pick("今日学习 ", "Studied today: "), locale::duration(today, lang))
+        let label =
+            ctx.pick_tense(["今日学习 ", "Studied today: "], ["当天学习 ", "Studied that day: "]);
+        format!("{label}{}", locale::duration(today, lang))
     };
     let parts = days_parts(i64::from(data.streak_days), lang);
     let (size, max_cell) = match ctx.style.size {
@@ -33,10 +50,13 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
     };
     let label = ctx.pick("连续打卡", "Study streak");
     let sub = sub_line(sub);
-    let hero = Hero { label, parts: &parts, sub: &sub, size, anchor: Anchor::Middle };
+    let mut hero = Hero { label, parts: &parts, sub: &sub, size, anchor: Anchor::Middle };
     let heat_h = heat_stats_height(ctx, f.body.w, WEEKS, max_cell);
+    let slots = [subjects_slot(ctx, 2, 6, 0), Slot::new(heat_h.min(400.0), heat_h, 1)];
+    if ctx.style.size != CardSize::Square {
+        hero.grow(&f, &slots, size + 40.0);
+    }
     let hero_r = hero_rect(&f, hero.height(), subjects_height(2, 2) + GAP + heat_h, 0.0);
-    hero.draw(ctx, hero_r);
 
     let mut stats = vec![Stat {
         parts: days_parts(i64::from(data.best_streak.max(data.streak_days)), lang),
@@ -49,20 +69,24 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
         });
     }
     let title = ctx.pick("学科分布", "By subject");
-    let area = below(&f, hero_r);
     if ctx.style.size == CardSize::Square {
         // Side by side, equal heights: subjects left, heatmap right.
+        let area = below(&f, hero_r);
         let (left, right) = area.split_left((area.w - GAP) * 0.46, GAP);
         let rows = widgets::subject_row_count(ctx).clamp(1, 4);
         let heat = crate::templates::heatmap_panel_height(ctx, right.w, WEEKS, max_cell);
         let h = subjects_height(rows, 1).max(heat).min(area.h);
-        let top = area.y + (area.h - h) / 2.0;
-        subjects_panel(ctx, crate::svg::Rect::new(left.x, top, left.w, h), title, 1);
-        heatmap_panel(ctx, crate::svg::Rect::new(right.x, top, right.w, h), WEEKS, max_cell);
+        let (hero_r, placed) = compose(&f, hero_r, &[Slot::new(h, h, 0)]);
+        hero.draw(ctx, hero_r);
+        if let Some(row) = placed[0] {
+            let (left, right) = (Rect { y: row.y, ..left }, Rect { y: row.y, ..right });
+            subjects_panel(ctx, Rect { h: row.h, ..left }, title, 1);
+            heatmap_panel(ctx, Rect { h: row.h, ..right }, WEEKS, max_cell);
+        }
         return;
     }
-    let slots = [subjects_slot(ctx, 2, 6, 0), Slot::new(heat_h.min(400.0), heat_h, 1)];
-    let placed = stack(area, &slots);
+    let (hero_r, placed) = compose(&f, hero_r, &slots);
+    hero.draw(ctx, hero_r);
     if let Some(r) = placed[0] {
         subjects_panel(ctx, r, title, 2);
     }

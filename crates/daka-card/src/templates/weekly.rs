@@ -10,8 +10,8 @@ use crate::layout::{Ctx, TitleValue, frame, panel, panel_title};
 use crate::locale::{self, Part};
 use crate::svg::{Anchor, Rect};
 use crate::templates::{
-    Hero, Slot, below, heatmap_panel, heatmap_panel_height, hero_rect, panel_height, stack,
-    sub_line, subjects_panel, subjects_slot,
+    Hero, Slot, compose, heatmap_panel, heatmap_panel_height, hero_rect, panel_height, sub_line,
+    subjects_panel, subjects_slot,
 };
 use crate::{CardData, DayMinutes};
 
@@ -32,7 +32,10 @@ fn seven_days(data: &CardData) -> Vec<DayMinutes> {
 
 pub(super) fn draw(ctx: &mut Ctx<'_>) {
     let lang = ctx.lang;
-    let f = frame(ctx, ctx.pick("本周学习周报", "Weekly report"));
+    let f = frame(
+        ctx,
+        ctx.pick_tense(["本周学习周报", "Weekly report"], ["学习周报", "Weekly report"]),
+    );
     let data = ctx.data;
     let days = seven_days(data);
     let total: u32 = days.iter().map(|d| d.minutes).fold(0, u32::saturating_add);
@@ -42,7 +45,9 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
     let active = days.iter().filter(|d| d.minutes > 0).count();
 
     let (label, parts): (&str, Vec<Part>) = if !ctx.style.hide_minutes {
-        (ctx.pick("本周学习", "Studied this week"), locale::duration_parts(total, lang))
+        let label =
+            ctx.pick_tense(["本周学习", "Studied this week"], ["当周学习", "Studied that week"]);
+        (label, locale::duration_parts(total, lang))
     } else if let Some(p) = percent {
         (
             ctx.pick("周目标完成", "Of the weekly goal"),
@@ -50,7 +55,10 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
         )
     } else {
         (
-            ctx.pick("本周学习天数", "Days studied this week"),
+            ctx.pick_tense(
+                ["本周学习天数", "Days studied this week"],
+                ["当周学习天数", "Days studied that week"],
+            ),
             vec![Part::Num(active.to_string()), Part::Word(" / 7".into())],
         )
     };
@@ -65,36 +73,41 @@ pub(super) fn draw(ctx: &mut Ctx<'_>) {
         (false, None, Lang::En) => {
             format!("{} a day on average", locale::duration(total / 7, lang))
         }
-        (true, Some(_), Lang::ZhCn) => format!("本周学习 {active} 天"),
+        (true, Some(_), Lang::ZhCn) if ctx.is_current() => format!("本周学习 {active} 天"),
+        (true, Some(_), Lang::ZhCn) => format!("当周学习 {active} 天"),
         (true, Some(_), Lang::En) => format!("Studied on {active} of 7 days"),
         (true, None, _) => String::new(),
     };
     let (size, max_cell) = match ctx.style.size {
         CardSize::Square => (120.0, 30.0),
-        CardSize::Portrait | CardSize::Story => (140.0, 28.0),
+        CardSize::Portrait => (140.0, 28.0),
+        // The story's headline keeps to the central square, which leaves less below it: smaller
+        // cells leave the chart its height.
+        CardSize::Story => (140.0, 24.0),
     };
     let sub = sub_line(sub);
-    let hero = Hero { label, parts: &parts, sub: &sub, size, anchor: Anchor::Middle };
+    let mut hero = Hero { label, parts: &parts, sub: &sub, size, anchor: Anchor::Middle };
     let heat_h = heatmap_panel_height(ctx, f.body.w, WEEKS, max_cell);
     let (chart_min, chart_want) = match ctx.style.size {
         CardSize::Square => (panel_height(230.0), panel_height(360.0)),
         _ => (panel_height(220.0), panel_height(340.0)),
     };
-    let hero_r = hero_rect(&f, hero.height(), chart_min + heat_h + 28.0, 0.0);
-    hero.draw(ctx, hero_r);
-
-    let below = below(&f, hero_r);
     let slots = [
         Slot::new(chart_min, chart_want, 0),
         subjects_slot(ctx, 2, 6, 2),
         Slot::new(heat_h, heat_h, 1),
     ];
-    let placed = stack(below, &slots);
+    hero.grow(&f, &slots, size + 40.0);
+    let hero_r = hero_rect(&f, hero.height(), chart_min + heat_h + 28.0, 0.0);
+    let (hero_r, placed) = compose(&f, hero_r, &slots);
+    hero.draw(ctx, hero_r);
     if let Some(r) = placed[0] {
         week_chart(ctx, r, &days);
     }
     if let Some(r) = placed[1] {
-        subjects_panel(ctx, r, ctx.pick("本周学科", "Subjects this week"), 2);
+        let title =
+            ctx.pick_tense(["本周学科", "Subjects this week"], ["当周学科", "Subjects that week"]);
+        subjects_panel(ctx, r, title, 2);
     }
     if let Some(r) = placed[2] {
         heatmap_panel(ctx, r, WEEKS, max_cell);

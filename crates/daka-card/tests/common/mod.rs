@@ -64,6 +64,7 @@ pub fn sample(kind: CardKind, lang: Lang) -> CardData {
     let minutes = [380, 420, 410, 300, 455, 520, 245];
     CardData {
         date: if weekly { week_start } else { day },
+        today: Some(day),
         streak_days: 42,
         best_streak: 58,
         subjects,
