@@ -49,7 +49,7 @@ fn main() {
     let t = Instant::now();
     let fonts = Fonts::bundled();
     println!("fonts: {:.1} ms (parse the bundled subsets)", t.elapsed().as_secs_f64() * 1000.0);
-    println!("{n} renders per kind, 1080×1440, PNG (default compression)");
+    println!("{n} renders per kind, 1080×1440, PNG (RGB, fast compression)");
     println!(
         "{:<10} {:>14} {:>16} {:>14} {:>9}",
         "kind", "build p50/p95", "render p50/p95", "total p50/p95", "PNG KB"
