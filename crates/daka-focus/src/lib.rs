@@ -9,3 +9,4 @@
 pub mod blocklist;
 pub mod hosts;
 pub mod timer;
+pub mod watcher;
