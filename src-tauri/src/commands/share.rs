@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use daka_card::{Card, CardData, CardKind, CardStyle, Fonts, Format};
 use daka_core::lang::Lang;
 use daka_core::share::ShareFacts;
-use daka_core::validation::{ValidationErrors, parse_date};
+use daka_core::validation::{Invalid, ValidationErrors, parse_date};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -22,6 +22,9 @@ fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(Fonts::with_system_fallback)
 }
+
+/// A nickname's maximum length on a card (the Share screen's field allows the same).
+const MAX_NICKNAME_CHARS: usize = 20;
 
 /// The largest photo file read for a card (daka-card checks the pixels before decoding).
 const MAX_PHOTO_BYTES: u64 = 30 * 1024 * 1024;
@@ -112,6 +115,19 @@ async fn build_card(
     let lang = state.lang();
     let date: NaiveDate = parse_date(&request.date)
         .map_err(|e| AppError::validation(&ValidationErrors::single("date", e), lang))?;
+    if let Some(nick) = &request.style.nickname {
+        let chars = nick.chars().count();
+        let invalid = if chars > MAX_NICKNAME_CHARS {
+            Some(Invalid::TooLong { max: MAX_NICKNAME_CHARS, actual: chars })
+        } else if nick.chars().any(char::is_control) {
+            Some(Invalid::ControlCharacters)
+        } else {
+            None
+        };
+        if let Some(e) = invalid {
+            return Err(AppError::validation(&ValidationErrors::single("style.nickname", e), lang));
+        }
+    }
     let store = state.store()?;
     let records = store.records().await.map_err(|e| AppError::from_store(e, lang))?;
     let facts = records.share_facts(date, state.now());
