@@ -5,6 +5,7 @@
 pub(crate) mod day_rules;
 pub(crate) mod day_status;
 pub(crate) mod exams;
+pub(crate) mod focus;
 pub(crate) mod goals;
 pub(crate) mod meta;
 pub(crate) mod outbox;

@@ -29,6 +29,8 @@ pub(crate) mod keys {
     pub(crate) const CLOSE_TO_TRAY: &str = "close_to_tray";
     /// The last choices on the Share screen (template, size, theme, privacy; this computer only).
     pub(crate) const SHARE_PREFS: &str = "share_prefs";
+    /// Focus mode: blocklists and the last timer choices.
+    pub(crate) const FOCUS_SETTINGS: &str = "focus_settings";
 }
 
 pub(crate) async fn get<T: DeserializeOwned>(
