@@ -33,6 +33,7 @@
 //! 小时" still tells a reader roughly how long you studied. [`CardStyle::hide_note`] leaves the
 //! note (and the mood next to it) off.
 
+mod exit_code;
 mod fonts;
 mod layout;
 mod locale;
@@ -48,6 +49,7 @@ use chrono::NaiveDate;
 use daka_core::lang::Lang;
 use serde::{Deserialize, Serialize};
 
+pub use crate::exit_code::{EXIT_CODE_SIZE, exit_code_card, exit_code_data_url};
 pub use crate::fonts::Fonts;
 pub use crate::render::{CardError, render};
 

@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 pub mod blocklist;
+pub mod clock;
 pub mod hosts;
+pub mod settings;
 pub mod timer;
 pub mod watcher;

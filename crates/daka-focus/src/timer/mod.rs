@@ -61,6 +61,7 @@
 pub mod config;
 mod engine;
 mod exit;
+mod messages;
 
 use std::time::Duration;
 
