@@ -44,15 +44,7 @@ impl AppError {
             .iter()
             .map(|e| FieldMessage { field: e.field.clone(), message: e.error.message(lang) })
             .collect();
-        let message = match fields.as_slice() {
-            [one] => one.message.clone(),
-            [first, ..] => match lang {
-                Lang::ZhCn => format!("有 {} 处需要修改：{}", fields.len(), first.message),
-                Lang::En => format!("{} things need fixing: {}", fields.len(), first.message),
-            },
-            [] => lang.pick("输入有误，请检查后重试。", "Please check your input.").to_owned(),
-        };
-        Self { kind: ErrorKind::Validation, message, fields }
+        Self::fields(fields, lang)
     }
 
     /// An argument that is missing or of the wrong shape. The UI never sends one; a page that
@@ -72,6 +64,24 @@ impl AppError {
                 message: lang.pick("格式不正确", "malformed").to_owned(),
             }],
         }
+    }
+
+    /// The request does not fit the current state; `message` is already localized.
+    pub fn conflict(message: String) -> Self {
+        Self { kind: ErrorKind::Conflict, message, fields: Vec::new() }
+    }
+
+    /// Field messages that are not `daka_core` validation errors (blocklist entries).
+    pub fn fields(fields: Vec<FieldMessage>, lang: Lang) -> Self {
+        let message = match fields.as_slice() {
+            [one] => one.message.clone(),
+            [first, ..] => match lang {
+                Lang::ZhCn => format!("有 {} 处需要修改：{}", fields.len(), first.message),
+                Lang::En => format!("{} things need fixing: {}", fields.len(), first.message),
+            },
+            [] => lang.pick("输入有误，请检查后重试。", "Please check your input.").to_owned(),
+        };
+        Self { kind: ErrorKind::Validation, message, fields }
     }
 
     pub fn internal(lang: Lang) -> Self {

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod files;
+pub mod focus;
 pub mod ipc;
 mod logging;
 pub mod notify;
@@ -49,7 +50,8 @@ pub fn started_at() -> Instant {
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        app, data, goals, onboarding, photos, punch_ins, settings, share, stats, timetable, today,
+        app, data, focus, goals, onboarding, photos, punch_ins, settings, share, stats, timetable,
+        today,
     };
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
@@ -107,6 +109,21 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             share::share_prefs,
             share::share_export,
             share::share_copy,
+            focus::focus_status,
+            focus::focus_start,
+            focus::focus_pause,
+            focus::focus_resume,
+            focus::focus_stop,
+            focus::focus_request_exit,
+            focus::focus_cancel_exit,
+            focus::focus_confirm_exit,
+            focus::focus_exit_challenge,
+            focus::focus_emergency_exit,
+            focus::focus_settings,
+            focus::save_focus_settings,
+            focus::focus_day,
+            focus::blocker_status,
+            focus::install_blocker,
         ])
 }
 
@@ -185,6 +202,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
             ))
             .on_window_event(|window, event| {
                 if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                    // The focus overlay is closed by the driver only (destroy), never by
+                    // Alt+F4 or a window manager's close.
+                    if focus::overlay::is_overlay(window.label()) {
+                        api.prevent_close();
+                        return;
+                    }
                     let state = window.state::<AppState>();
                     if state.tray_ready.load(Ordering::Acquire)
                         && state.close_to_tray.load(Ordering::Acquire)
@@ -260,6 +283,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
                     app.handle().clone(),
                     Arc::new(notify::DesktopNotifier),
                 );
+                focus::spawn_focus_driver(app.handle().clone(), Arc::new(notify::DesktopNotifier));
                 let state = app.state::<AppState>();
                 if let Ok(store) = state.store() {
                     let keep =

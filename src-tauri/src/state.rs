@@ -12,6 +12,8 @@ use daka_store::{Store, StoreError};
 use crate::clipboard::ClipboardSink;
 use crate::error::AppError;
 use crate::events::Emitter;
+use crate::focus::FocusRuntime;
+use crate::focus::sites::{Blockd, Sites};
 use crate::picker::FilePicker;
 
 /// What the system told us at start, used until the user has chosen.
@@ -47,6 +49,10 @@ pub struct AppState {
     pub login_item: Arc<dyn LoginItem>,
     /// Where "copy image" puts a share card.
     pub clipboard: Arc<dyn ClipboardSink>,
+    /// The focus session (timer, blocker, records).
+    pub focus: Arc<FocusRuntime>,
+    /// Website blocking through the privileged helper.
+    pub sites: Arc<Sites>,
 }
 
 /// Start at login, behind a trait so commands need no runtime type (and tests no plugin).
@@ -86,6 +92,8 @@ impl AppState {
             tray_ready: AtomicBool::new(false),
             login_item: p.login_item,
             clipboard: p.clipboard,
+            focus: Arc::new(FocusRuntime::default()),
+            sites: Arc::new(Sites::new(Box::new(Blockd::from_env()))),
         }
     }
 

@@ -25,6 +25,8 @@ const TRAY_ID: &str = "daka";
 /// How often the tray's status is refreshed: minutes left change once a minute, and a plan edit
 /// should show within seconds. (One refresh is a ~2 ms read; every 10 s costs nothing.)
 const REFRESH: Duration = Duration::from_secs(10);
+/// While a focus session runs the label counts down in seconds.
+const FOCUS_REFRESH: Duration = Duration::from_secs(1);
 
 /// The menu items whose text or check mark changes. (Tauri's menu types have no `Debug`.)
 #[allow(missing_debug_implementations)]
@@ -146,15 +148,27 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
 fn spawn_refresh<R: Runtime>(app: AppHandle<R>, menu: TrayMenu<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
-            if let Err(e) = refresh(&app, &menu).await {
-                tracing::debug!(error = %e, "tray refresh failed");
+            let focusing = match refresh(&app, &menu).await {
+                Ok(focusing) => focusing,
+                Err(e) => {
+                    tracing::debug!(error = %e, "tray refresh failed");
+                    false
+                }
+            };
+            // A focus session shows its seconds; otherwise a start wakes the loop at once.
+            let state = app.state::<AppState>();
+            if focusing {
+                tokio::time::sleep(FOCUS_REFRESH).await;
+            } else {
+                let _ =
+                    tokio::time::timeout(REFRESH, state.focus.changed_for_tray.notified()).await;
             }
-            tokio::time::sleep(REFRESH).await;
         }
     });
 }
 
-async fn refresh<R: Runtime>(app: &AppHandle<R>, menu: &TrayMenu<R>) -> Result<(), String> {
+/// Refreshes every text; returns whether a focus session is running.
+async fn refresh<R: Runtime>(app: &AppHandle<R>, menu: &TrayMenu<R>) -> Result<bool, String> {
     let state = app.state::<AppState>();
     let lang = state.lang();
     let visible = app.get_webview_window("main").is_some_and(|w| w.is_visible().unwrap_or(true));
@@ -170,7 +184,13 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, menu: &TrayMenu<R>) -> Result<(
     menu.autostart.set_text(lang.pick("开机时启动", "Start at login")).map_err(e)?;
     menu.autostart.set_checked(state.login_item.enabled()).map_err(e)?;
     menu.quit.set_text(lang.pick("退出 Daka", "Quit Daka")).map_err(e)?;
-    let status = status_words(&state, lang).await;
+    let mut status = status_words(&state, lang).await;
+    let focus = state.focus.snapshot(state.now()).await;
+    if let Some(snap) = &focus {
+        // The session comes first: the label counts it down, the menu's first line names it.
+        status.label = crate::focus::words::tray_label(lang, &snap.config, &snap.view);
+        status.current = crate::focus::words::tray_line(lang, &snap.config, &snap.view);
+    }
     menu.current.set_text(&status.current).map_err(e)?;
     match &status.next {
         Some(next) => {
@@ -183,7 +203,7 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>, menu: &TrayMenu<R>) -> Result<(
     let label = (!status.label.is_empty()).then_some(status.label);
     menu.tray.set_title(label.as_deref()).map_err(e)?;
     menu.tray.set_tooltip(Some(&status.current)).map_err(e)?;
-    Ok(())
+    Ok(focus.is_some())
 }
 
 async fn status_words(state: &AppState, lang: Lang) -> daka_core::timetable::TrayStatus {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod data;
+pub mod focus;
 pub mod goals;
 pub mod names;
 pub mod onboarding;

@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// The fonts, loaded once: the bundled subsets plus the system's as a fallback for characters
 /// they lack (a user's rare name character). Tests of the card itself use the bundled ones only.
-fn fonts() -> &'static Fonts {
+pub(crate) fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
     FONTS.get_or_init(Fonts::with_system_fallback)
 }

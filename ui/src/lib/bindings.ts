@@ -105,6 +105,33 @@ export const commands = {
 	shareExport: (request: ShareRequest) => typedError<CardExportResult | null, AppError>(__TAURI_INVOKE("share_export", { request })),
 	/**  Renders the card and puts it on the clipboard as an image, for pasting into WeChat. */
 	shareCopy: (request: ShareRequest) => typedError<null, AppError>(__TAURI_INVOKE("share_copy", { request })),
+	focusStatus: () => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_status")),
+	/**  Starts a session; the timer choices are remembered for next time. */
+	focusStart: (request: StartRequest) => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_start", { request })),
+	/**  Refused in a strict session. */
+	focusPause: () => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_pause")),
+	focusResume: () => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_resume")),
+	/**  Ends the session now (refused in a strict session); the work done is recorded. */
+	focusStop: () => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_stop")),
+	/**  Starts the 10-minute cool-down of a strict session's emergency exit. */
+	focusRequestExit: () => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_request_exit")),
+	focusCancelExit: () => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_cancel_exit")),
+	/**  Ends a strict session once the cool-down has passed (recorded as abandoned). */
+	focusConfirmExit: () => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_confirm_exit")),
+	focusExitChallenge: (dark: boolean) => typedError<ExitChallenge, AppError>(__TAURI_INVOKE("focus_exit_challenge", { dark })),
+	/**  Ends a strict session early with the typed code (recorded as abandoned). */
+	focusEmergencyExit: (code: string) => typedError<FocusStatus, AppError>(__TAURI_INVOKE("focus_emergency_exit", { code })),
+	focusSettings: () => typedError<FocusSettingsView, AppError>(__TAURI_INVOKE("focus_settings")),
+	/**
+	 *  Saves the blocklists (normalized; every bad entry reported by field, nothing saved then).
+	 *  The running session keeps the lists it started with.
+	 */
+	saveFocusSettings: (settings: FocusSettings) => typedError<FocusSettingsView, AppError>(__TAURI_INVOKE("save_focus_settings", { settings })),
+	focusDay: (date: string) => typedError<FocusDay, AppError>(__TAURI_INVOKE("focus_day", { date })),
+	/**  What website blocking can do right now (asks the helper). */
+	blockerStatus: () => typedError<BlockerStatus, AppError>(__TAURI_INVOKE("blocker_status")),
+	/**  Installs the helper once, through pkexec (the system asks for an administrator's password). */
+	installBlocker: () => typedError<BlockerStatus, AppError>(__TAURI_INVOKE("install_blocker")),
 };
 
 /** Events */
@@ -189,6 +216,26 @@ export type BlockReminderSettings = {
 	 */
 	default_before_min: number | null,
 	quiet: QuietHours | null,
+};
+
+/**  How often the app blocker ended one app during a session. */
+export type BlockedApp = {
+	app: string,
+	count: number,
+};
+
+/**  What the Focus screen shows about website blocking. */
+export type BlockerStatus = {
+	helper: HelperState,
+	strict: boolean,
+	/**  Seconds until the helper's block ends (0 when none). */
+	remaining_secs: number,
+	site_count: number,
+	layers: SiteLayers,
+	/**  Whether "install the helper" can be offered (pkexec and the helper binary exist). */
+	can_install: boolean,
+	/**  The helper's last refusal or failure, in the user's language. */
+	problem: string | null,
 };
 
 /**  What to put in the calendar file. */
@@ -404,6 +451,13 @@ export type Excuse =
 /**  A banked freeze covered the day (derived, never recorded). */
 "freeze";
 
+/**  The emergency-exit code, as a picture (so it must be typed, not pasted). */
+export type ExitChallenge = {
+	/**  `data:image/png;base64,…` */
+	image: string,
+	length: number,
+};
+
 /**  What an export wrote. */
 export type ExportResult = {
 	path: string,
@@ -416,6 +470,70 @@ export type FieldMessage = {
 	/**  Dotted path of the input, e.g. `exam_date` or `subjects.2.name`. */
 	field: string,
 	message: string,
+};
+
+/**
+ *  A study day's focus sessions and their minutes per subject (whole minutes per session,
+ *  rounded down, as recorded).
+ */
+export type FocusDay = {
+	date: string,
+	sessions: FocusSession[],
+	minutes: SubjectFocus[],
+	total_min: number,
+};
+
+/**  One finished focus session. */
+export type FocusSession = {
+	id: string,
+	/**  `None` for a session without a subject (or whose subject no longer exists). */
+	subject_id: SubjectId | null,
+	mode: ModeKind,
+	/**  Planned work minutes (0 for a stopwatch). */
+	planned_min: number,
+	/**  Work seconds (breaks excluded). */
+	actual_sec: number,
+	/**  `actual_sec / 60`, rounded down: credit is never rounded up. */
+	actual_min: number,
+	outcome: Outcome,
+	strict: boolean,
+	started_at: string,
+	ended_at: string,
+	/**  The study day the session started in. */
+	logical_date: string,
+	/**  Apps the blocker ended during the session, most often first. */
+	blocked: BlockedApp[],
+};
+
+export type FocusSettings = {
+	/**  Ids of the presets that are on (see [`PRESETS`]). */
+	presets: string[],
+	/**  The user's own sites (normalized host names). */
+	sites: string[],
+	/**  The user's own apps (executable names). */
+	apps: string[],
+	/**  Apps never to block, on top of the built-in allowlist. */
+	allow: string[],
+	timer: TimerChoice,
+};
+
+/**  The blocklists, the presets to choose from, and what is worth telling about them. */
+export type FocusSettingsView = {
+	settings: FocusSettings,
+	presets: PresetInfo[],
+	/**  In the user's language (e.g. more sites than browser policies take). */
+	warnings: string[],
+	/**  Built-in apps that are never blocked on this system. */
+	allowlist: string[],
+	/**  How many sites and apps a session would block now. */
+	site_count: number,
+	app_count: number,
+};
+
+export type FocusStatus = {
+	running: RunningStatus | null,
+	/**  The session that ended last while Daka was open (for the summary). */
+	last: FocusSession | null,
 };
 
 export type Goal = {
@@ -491,6 +609,19 @@ export type HeatCell = {
 	verdict: DayVerdict | null,
 };
 
+/**  Where the helper stands. */
+export type HelperState = 
+/**  No helper on this computer (not installed by the package, not installed by hand). */
+"not_installed" | 
+/**  Installed but not answering (service stopped). */
+"not_running" | 
+/**  Answering, no block active. */
+"ready" | 
+/**  A block is active. */
+"blocking" | 
+/**  No helper exists for this system yet (Windows, macOS). */
+"unsupported";
+
 /**  How an archive meets the data already here. */
 export type ImportMode = 
 /**  Everything from the archive, into a profile that has no data yet. */
@@ -521,6 +652,11 @@ export type ImportReport = {
 /**  A UI language. Serialized as a BCP 47 tag (`"zh-CN"`, `"en"`). */
 export type Lang = "zh-CN" | "en";
 
+/**  One enforcement layer of the helper. */
+export type LayerState = "active" | 
+/**  Not applied (e.g. a Firefox policy file that Daka did not write is left alone). */
+"skipped" | "off";
+
 /**  What a goal counts. */
 export type Measure = 
 /**  Units the user adds by hand or ticks in a punch-in (words, papers, pages). */
@@ -532,6 +668,14 @@ export type MinutesInput = {
 	subject_id: string,
 	minutes: number | null,
 };
+
+/**  The kind of timer and its lengths, in whole minutes. */
+export type Mode = { kind: "pomodoro"; work_min: number; short_break_min: number; long_break_min: number; rounds: number; long_every: number } | { kind: "countdown"; minutes: number } | 
+/**  Counts up until stopped, or until `cap_min` (then it ends as Completed). */
+{ kind: "stopwatch"; cap_min: number };
+
+/**  The mode without its parameters, for records and statistics. */
+export type ModeKind = "pomodoro" | "countdown" | "stopwatch";
 
 /**  How the day felt, chosen in the punch-in form. */
 export type Mood = "great" | "good" | "okay" | "tired" | "down";
@@ -554,6 +698,8 @@ export type OnboardingInput = {
 	language: string,
 };
 
+export type Outcome = "completed" | "abandoned" | "interrupted";
+
 /**  A change of time zone or day start waiting for the next study-day boundary. */
 export type PendingDayRule = {
 	time_zone: string,
@@ -575,6 +721,9 @@ export type PeriodMinutes = {
 	/**  The daily target times the study days of the period so far. */
 	target: number,
 };
+
+/**  What a phase is for. Countdowns and stopwatches are one `Work` phase. */
+export type Phase = "work" | "short_break" | "long_break";
 
 /**  A photo attached to a punch-in. */
 export type PhotoId = string;
@@ -626,6 +775,15 @@ export type PresetGroup =
 "english" | 
 /**  One of 数学一 / 数学二 / 数学三 (or none, for majors without maths). */
 "math";
+
+/**  A distraction preset as the blocklist editor shows it. */
+export type PresetInfo = {
+	id: string,
+	name: string,
+	sites: string[],
+	/**  Executable names on this system. */
+	apps: string[],
+};
 
 /**  The profile part of Settings, as typed in the form. */
 export type ProfileInput = {
@@ -705,6 +863,22 @@ export type ReminderInput = {
 	at: string | null,
 };
 
+/**  The running session as the UI shows it. */
+export type RunningStatus = {
+	id: string,
+	config: TimerConfig,
+	view: TimerView,
+	block_apps: boolean,
+	/**  How many executable names the app blocker watches for. */
+	blocked_app_count: number,
+	block_sites: boolean,
+	overlay: boolean,
+	/**  What the app blocker ended so far, most often first. */
+	blocked: BlockedApp[],
+	/**  Why the app blocker cannot see processes here, in the user's language. */
+	watcher_problem: string | null,
+};
+
 /**  How often a goal is due. */
 export type Schedule = 
 /**  Every day. */
@@ -768,6 +942,19 @@ export type ShareRequest = {
 	with_photo: boolean,
 };
 
+export type SiteLayers = {
+	hosts: LayerState,
+	chromium: LayerState,
+	chrome: LayerState,
+	firefox: LayerState,
+};
+
+/**  What the Focus screen sends to start a session. */
+export type StartRequest = {
+	timer: TimerChoice,
+	subject_id: SubjectId | null,
+};
+
 export type StatsView = {
 	today: string,
 	heatmap: HeatCell[],
@@ -798,6 +985,12 @@ export type SubjectDraft = {
 	id: string | null,
 	name: string,
 	color: string,
+};
+
+/**  Focus minutes of one subject (or of sessions without one) on a study day. */
+export type SubjectFocus = {
+	subject_id: SubjectId | null,
+	minutes: number,
 };
 
 /**  A study subject (政治, 英语一, …). */
@@ -843,6 +1036,48 @@ export type Template = {
 
 /**  A weekly timetable template ("考研冲刺", "周末"). */
 export type TemplateId = string;
+
+/**  The timer choices of the last start (the Focus screen's form). */
+export type TimerChoice = {
+	mode: ModeKind,
+	work_min: number,
+	short_break_min: number,
+	long_break_min: number,
+	rounds: number,
+	long_every: number,
+	countdown_min: number,
+	stopwatch_cap_min: number,
+	strict: boolean,
+	block_apps: boolean,
+	block_sites: boolean,
+	overlay: boolean,
+};
+
+export type TimerConfig = {
+	mode: Mode,
+	/**  The subject's id as the app stores it; the engine only carries it to the record. */
+	subject_id: string | null,
+	/**  No pause, no stop; the only way out is an emergency exit (see the module docs). */
+	strict: boolean,
+};
+
+/**  Everything the UI renders. Milliseconds fit u32 (the longest session is 48 h). */
+export type TimerView = {
+	phase: Phase,
+	round: number,
+	rounds: number,
+	/**  In the current phase. */
+	remaining_ms: number,
+	elapsed_ms: number,
+	session_elapsed_ms: number,
+	session_remaining_ms: number,
+	work_ms: number,
+	paused: boolean,
+	strict: boolean,
+	finished: boolean,
+	/**  Set while a cool-down exit is pending; 0 once it may be confirmed. */
+	exit_cooldown_remaining_ms: number | null,
+};
 
 /**  Every template and override. */
 export type Timetable = {
