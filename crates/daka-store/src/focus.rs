@@ -77,7 +77,11 @@ impl Store {
     }
 
     /// Live sessions whose study day is in `from..=to`, oldest first.
-    pub async fn focus_sessions(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FocusSession>> {
+    pub async fn focus_sessions(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<FocusSession>> {
         let mut conn = self.pool().acquire().await?;
         repo::between(&mut conn, from, to).await
     }
