@@ -45,6 +45,7 @@ ui:
 run: setup-run ui
 	@echo "[run] building Daka (release; the first build takes a few minutes)"
 	cargo build --release --features $(APP_FEATURES) --bin daka
+	cargo build --release -p daka-blockd
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 		echo "[run] No display found. To run Daka on a virtual display:"; \
 		echo "        xvfb-run -a $(CARGO_TARGET_DIR)/release/daka"; \
@@ -74,6 +75,7 @@ rust-test:
 
 e2e-build:
 	cargo build --features $(TEST_FEATURES) --bin daka
+	cargo build -p daka-blockd
 
 e2e: e2e-build
 	@echo "[e2e] real window under Xvfb, driven by WebKitWebDriver"
@@ -84,7 +86,11 @@ bindings: ui
 	DAKA_UPDATE_BINDINGS=1 cargo test --features $(TEST_FEATURES) --test bindings
 
 # --- packaging --------------------------------------------------------------------------------
+# The website blocker is built first and staged where tauri.conf.json's deb `files` expects it
+# (a path relative to the repository, whatever CARGO_TARGET_DIR is).
 deb: setup-run
+	cargo build --release -p daka-blockd
+	mkdir -p build/deb && cp $(CARGO_TARGET_DIR)/release/daka-blockd build/deb/daka-blockd
 	$(TAURI) build --bundles deb
 	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb
 

@@ -18,8 +18,11 @@ say "$(du -h "$deb" | cut -f1) $(basename "$deb")"
 grep -q '^ Package: daka$' <<<"$info" || fail "package name is not daka"
 grep -q '^ Depends:.*libwebkit2gtk-4.1-0' <<<"$info" || fail "does not depend on libwebkit2gtk-4.1-0"
 grep -q '^ Depends:.*libayatana-appindicator3-1' <<<"$info" || fail "does not depend on libayatana-appindicator3-1 (the tray icon)"
-for path in usr/bin/daka usr/share/applications/Daka.desktop usr/share/icons/hicolor/128x128/apps/daka.png usr/share/doc/daka/OFL-NotoSansCJK.txt usr/share/doc/daka/THIRD-PARTY-NOTICES.md; do
+for path in usr/bin/daka usr/libexec/daka/daka-blockd usr/lib/systemd/system/daka-blockd.service usr/share/applications/Daka.desktop usr/share/icons/hicolor/128x128/apps/daka.png usr/share/doc/daka/OFL-NotoSansCJK.txt usr/share/doc/daka/THIRD-PARTY-NOTICES.md; do
   grep -Eq " (\./)?$path$" <<<"$contents" || fail "missing $path"
+done
+for script in postinst prerm postrm; do
+  grep -Eq "^ +[0-9]+ bytes, +[0-9]+ lines +\*? *$script" <<<"$info" || fail "no $script maintainer script"
 done
 say "metadata and contents look right"
 
@@ -58,7 +61,21 @@ if [ "${DAKA_DEB_INSTALL:-0}" = 1 ]; then
   say "installing $deb"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$(realpath "$deb")"
   start_and_wait /usr/bin/daka
+  # The website blocker: started by postinst where systemd runs; elsewhere (a container) start
+  # it the way the unit does and check that it answers on the system socket.
+  if [ -d /run/systemd/system ]; then
+    systemctl is-active --quiet daka-blockd || fail "daka-blockd is not running after install"
+    say "daka-blockd is active (systemd)"
+  else
+    say "no systemd here: starting daka-blockd as its unit would"
+    "${sudo[@]}" /usr/libexec/daka/daka-blockd serve &
+    blockd=$!
+    for _ in $(seq 1 50); do /usr/libexec/daka/daka-blockd status >/dev/null 2>&1 && break; sleep 0.1; done
+    /usr/libexec/daka/daka-blockd status || fail "daka-blockd does not answer on its socket"
+    "${sudo[@]}" kill "$blockd"; wait "$blockd" 2>/dev/null || true
+  fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q daka
+  test ! -e /usr/libexec/daka/daka-blockd || fail "daka-blockd left behind after removal"
   say "installed, started and removed"
 fi
 say "ok"
