@@ -162,6 +162,9 @@ csv/         同样的数据做成表格，可以用 Excel、WPS 或 Numbers 打
              The same data as tables for spreadsheets.
   daily_summary.csv  每个学习日：状态、学习分钟、打卡次数、连续天数、坚持度
                      Each study day: status, minutes, punch-ins, streak, strength.
+  focus_sessions.csv 每次专注：开始和结束时间（当地时间）、科目、方式、计划和实际分钟、结果、拦截的应用
+                     Each focus session: local start and end, subject, mode, minutes, outcome,
+                     blocked apps.
 
 时间是 UTC 毫秒或带时区的 ISO 8601；日期是学习日（按一天的开始时间划分）。
 Instants are UTC milliseconds or ISO 8601 with offset; dates are study days.

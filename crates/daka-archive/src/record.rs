@@ -155,6 +155,26 @@ pub enum Record {
         #[serde(flatten)]
         meta: RowMeta,
     },
+    /// A finished focus session. `mode` and `outcome` are daka-focus's names (`pomodoro`,
+    /// `completed`, …); `blocked` is a JSON array of `{"app", "count"}`, kept as JSON here and
+    /// decoded (and checked) on import. The running timer (`focus_state`) belongs to one
+    /// computer and is never exported.
+    FocusSession {
+        id: String,
+        subject_id: Option<String>,
+        mode: String,
+        planned_min: i64,
+        /// Work seconds, breaks excluded.
+        actual_sec: i64,
+        outcome: String,
+        strict: bool,
+        started_utc: i64,
+        ended_utc: i64,
+        logical_date: String,
+        blocked: serde_json::Value,
+        #[serde(flatten)]
+        meta: RowMeta,
+    },
 }
 
 impl Record {
@@ -173,6 +193,7 @@ impl Record {
             Record::PunchInPhoto { .. } => "punch_in_photo",
             Record::TimetableTemplate { .. } => "timetable_template",
             Record::TimetableOverride { .. } => "timetable_override",
+            Record::FocusSession { .. } => "focus_session",
         }
     }
 }

@@ -228,3 +228,43 @@ fn timetable_records_round_trip_with_their_type_names() {
     write_archive(&path, &records, &[], &[]).unwrap();
     assert_eq!(read_archive(&path, Limits::default()).unwrap(), records);
 }
+
+#[rstest]
+fn focus_session_records_round_trip_with_their_type_name() {
+    let session =
+        |id: &str, subject_id: Option<&str>, blocked: serde_json::Value| Record::FocusSession {
+            id: id.into(),
+            subject_id: subject_id.map(Into::into),
+            mode: "pomodoro".into(),
+            planned_min: 25,
+            actual_sec: 25 * 60 + 59,
+            outcome: "completed".into(),
+            strict: true,
+            started_utc: 1_795_000_000_000,
+            ended_utc: 1_795_001_560_000,
+            logical_date: "2026-11-22".into(),
+            blocked,
+            meta: meta(),
+        };
+    let records = vec![
+        header(),
+        session("f1", Some("s1"), serde_json::json!([])),
+        session(
+            "f2",
+            None,
+            serde_json::json!([{ "app": "bilibili", "count": 3 }, { "app": "steam", "count": 1 }]),
+        ),
+    ];
+    let kinds: Vec<_> = records.iter().map(Record::kind).collect();
+    assert_eq!(kinds, ["header", "focus_session", "focus_session"]);
+    let value = serde_json::to_value(&records[2]).unwrap();
+    assert_eq!(value["type"], "focus_session", "the tag is the kind");
+    assert_eq!(value["version"], 3, "row metadata is flattened");
+    assert_eq!(value["subject_id"], serde_json::Value::Null);
+    assert_eq!(value["blocked"][0]["app"], "bilibili");
+
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("export.zip");
+    write_archive(&path, &records, &[], &[]).unwrap();
+    assert_eq!(read_archive(&path, Limits::default()).unwrap(), records);
+}

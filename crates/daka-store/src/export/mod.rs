@@ -1,6 +1,6 @@
-//! Export: every stored row (tombstones included, the timetable too) as `daka.jsonl`, readable
-//! CSV tables with a daily summary and the timetable's blocks, and the punch-in photos
-//! (`photos/`), in one ZIP written atomically. Read in one transaction, so the archive is a
+//! Export: every stored row (tombstones included, the timetable and focus sessions too) as
+//! `daka.jsonl`, readable CSV tables with a daily summary, the timetable's blocks and the focus
+//! sessions, and the punch-in photos (`photos/`), in one ZIP written atomically. Read in one transaction, so the archive is a
 //! consistent snapshot even while the app keeps writing.
 
 use std::collections::HashMap;
@@ -16,6 +16,7 @@ use crate::error::{Result, StoreError};
 use crate::records::read_records;
 use crate::store::{Store, read_snapshot};
 
+mod focus;
 mod tables;
 mod timetable;
 use tables::tables;
@@ -317,6 +318,7 @@ async fn rows(
     }));
 
     timetable::rows(conn, &mut out).await?;
+    focus::rows(conn, &mut out).await?;
     Ok(out)
 }
 

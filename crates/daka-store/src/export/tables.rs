@@ -228,6 +228,7 @@ pub(super) fn tables(records: &[Record], live: &Records, now: DateTime<Utc>) -> 
         ]);
     }
     let timetable = super::timetable::table(records, &subject_name);
+    let focus = super::focus::table(records, &subject_name, &live.profile.day_rules);
     vec![
         subjects,
         exams,
@@ -239,6 +240,7 @@ pub(super) fn tables(records: &[Record], live: &Records, now: DateTime<Utc>) -> 
         day_status,
         summary,
         timetable,
+        focus,
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Every record checked before anything is written: values by the same rules as any write,
 //! references, duplicate ids, dates beyond tomorrow. The timetable's rules are in
-//! [`super::timetable`].
+//! [`super::timetable`], the focus sessions' in [`super::focus`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,7 +21,7 @@ use daka_core::validation::{parse_date, single_line};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::timetable;
+use super::{focus, timetable};
 use crate::error::{Result, StoreError};
 use crate::repo::settings::keys;
 
@@ -122,7 +122,8 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
             | Record::GoalProgress { id, .. }
             | Record::DayStatus { id, .. }
             | Record::PunchInPhoto { id, .. }
-            | Record::TimetableTemplate { id, .. } => Some(id.as_str()),
+            | Record::TimetableTemplate { id, .. }
+            | Record::FocusSession { id, .. } => Some(id.as_str()),
         };
         if let Some(id) = id {
             c.id(id)?;
@@ -348,6 +349,10 @@ pub(super) fn check(records: &[Record], local: &Ids, latest: NaiveDate) -> Resul
                 let blocks = timetable::check_override(logical_date, skipped, changed, added)
                     .map_err(|e| c.fail(e))?;
                 c.block_subjects(&blocks, |s| has(&archive.subjects, &local.subjects, s))?;
+            }
+            Record::FocusSession { meta, .. } => {
+                c.meta(meta)?;
+                focus::check(r, latest).map_err(|e| c.fail(e))?;
             }
         }
     }

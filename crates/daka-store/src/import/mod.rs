@@ -9,9 +9,12 @@
 //! subject that exists here under the same name with another id is matched by name, so a
 //! backup from another installation does not produce two "政治" (timetable blocks follow that
 //! match too). A weekday that a template here and one from the archive both claim goes to the
-//! newer template (see [`timetable::settle_weekdays`]).
+//! newer template (see [`timetable::settle_weekdays`]). A focus session whose subject is
+//! nowhere keeps its minutes without a subject, as when it was recorded; the running focus timer
+//! (`focus_state`) is this computer's and never imported.
 
 mod check;
+mod focus;
 mod timetable;
 mod write;
 

@@ -325,15 +325,20 @@ pub(super) async fn write_all(
                 .map_err(fail)?;
                 tally(&mut report, existed, done.rows_affected());
             }
-            Record::TimetableTemplate { .. } | Record::TimetableOverride { .. } => {
+            Record::TimetableTemplate { .. }
+            | Record::TimetableOverride { .. }
+            | Record::FocusSession { .. } => {
                 let detail = |detail: String| StoreError::ImportRecord {
                     record: i + 1,
                     kind: r.kind().into(),
                     detail,
                 };
-                if let Some((existed, changed)) =
+                let written = if matches!(r, Record::FocusSession { .. }) {
+                    super::focus::write(tx, r, &subject, &detail).await?
+                } else {
                     super::timetable::write(tx, r, &subject, &detail).await?
-                {
+                };
+                if let Some((existed, changed)) = written {
                     tally(&mut report, existed, changed);
                 }
             }
