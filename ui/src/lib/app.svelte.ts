@@ -3,7 +3,7 @@ import type { AppInfo, SettingsView, TodayBoard } from "./bindings";
 import { backend } from "./backend";
 import { setLang } from "./i18n/index.svelte";
 
-export type Screen = "today" | "plan" | "stats" | "goals" | "share" | "settings";
+export type Screen = "today" | "focus" | "plan" | "stats" | "goals" | "share" | "settings";
 
 class AppModel {
   info = $state<AppInfo | null>(null);
@@ -52,7 +52,7 @@ class AppModel {
   async show(screen: Screen): Promise<void> {
     if (screen !== "share") this.shareDate = null;
     this.screen = screen;
-    if (screen === "today" || screen === "stats" || screen === "share") await this.refreshToday();
+    if (screen === "today" || screen === "focus" || screen === "stats" || screen === "share") await this.refreshToday();
     else if (screen === "settings") await this.refreshSettings();
   }
 

@@ -9,6 +9,7 @@ import {
   type AppInfo,
   type BackupInfo,
   type BlockReminderSettings,
+  type BlockerStatus,
   type CalendarExportInput,
   type CalendarExportResult,
   type CardExportResult,
@@ -17,7 +18,12 @@ import {
   type DayMark,
   type DayOverrideInput,
   type DaySchedule,
+  type ExitChallenge,
   type ExportResult,
+  type FocusDay,
+  type FocusSettings,
+  type FocusSettingsView,
+  type FocusStatus,
   type ImportMode,
   type ImportProgress,
   type ImportReport,
@@ -33,6 +39,7 @@ import {
   type PunchInInput,
   type SettingsView,
   type SharePrefs,
+  type StartRequest,
   type SharePreview,
   type ShareRequest,
   type StatsView,
@@ -167,6 +174,33 @@ export const backend = {
   shareExport: (request: ShareRequest): Promise<Result<CardExportResult | null>> => call(() => commands.shareExport(request)),
   /** Puts the card on the clipboard as a PNG. */
   shareCopy: (request: ShareRequest): Promise<Result<null>> => call(() => commands.shareCopy(request)),
+  /** The running session (if any) and the last one that ended while Daka was open. */
+  focusStatus: (): Promise<Result<FocusStatus>> => call(() => commands.focusStatus()),
+  /** Starts a session; Rust remembers the timer choices for next time. */
+  focusStart: (request: StartRequest): Promise<Result<FocusStatus>> => call(() => commands.focusStart(request)),
+  /** Refused (a `conflict`) in a strict session, like `focusStop`. */
+  focusPause: (): Promise<Result<FocusStatus>> => call(() => commands.focusPause()),
+  focusResume: (): Promise<Result<FocusStatus>> => call(() => commands.focusResume()),
+  focusStop: (): Promise<Result<FocusStatus>> => call(() => commands.focusStop()),
+  /** Starts the 10-minute cool-down of a strict session's emergency exit. */
+  focusRequestExit: (): Promise<Result<FocusStatus>> => call(() => commands.focusRequestExit()),
+  focusCancelExit: (): Promise<Result<FocusStatus>> => call(() => commands.focusCancelExit()),
+  /** Ends a strict session once the cool-down has passed (recorded as abandoned). */
+  focusConfirmExit: (): Promise<Result<FocusStatus>> => call(() => commands.focusConfirmExit()),
+  /** A fresh exit code as a picture drawn for a dark or light background. */
+  focusExitChallenge: (dark: boolean): Promise<Result<ExitChallenge>> => call(() => commands.focusExitChallenge(dark)),
+  /** Ends a strict session early with the typed code (recorded as abandoned). */
+  focusEmergencyExit: (code: string): Promise<Result<FocusStatus>> => call(() => commands.focusEmergencyExit(code)),
+  focusSettings: (): Promise<Result<FocusSettingsView>> => call(() => commands.focusSettings()),
+  /** Saves the blocklists, normalized; bad entries come back as `sites.N`, `apps.N`, `allow.N`. */
+  saveFocusSettings: (settings: FocusSettings): Promise<Result<FocusSettingsView>> =>
+    call(() => commands.saveFocusSettings(settings)),
+  /** A study day's finished sessions and focus minutes per subject. */
+  focusDay: (date: string): Promise<Result<FocusDay>> => call(() => commands.focusDay(date)),
+  /** What website blocking can do right now: the helper daka-blockd's state and layers. */
+  blockerStatus: (): Promise<Result<BlockerStatus>> => call(() => commands.blockerStatus()),
+  /** Installs the helper once; the system asks for an administrator's password (pkexec). */
+  installBlocker: (): Promise<Result<BlockerStatus>> => call(() => commands.installBlocker()),
   /** Calls `onProgress` for each import progress event until the returned function is called. */
   onImportProgress: async (onProgress: (p: ImportProgress) => void): Promise<() => void> => {
     try {
