@@ -24,10 +24,10 @@ pub fn exit_code_card(code: &str, dark: bool) -> Card {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><rect width="{w}" height="{h}" rx="24" fill="{bg}"/>"#
     );
     for (i, pair) in groups.chunks(2).enumerate() {
-        let y = 120 + i * 110;
+        let y = 124 + i * 96;
         let line = pair.join("  ");
         svg.push_str(&format!(
-            r#"<text x="{}" y="{y}" font-size="76" font-weight="700" letter-spacing="10" text-anchor="middle" fill="{fg}" xml:space="preserve">{line}</text>"#,
+            r#"<text x="{}" y="{y}" font-size="50" font-weight="700" letter-spacing="4" text-anchor="middle" fill="{fg}" xml:space="preserve">{line}</text>"#,
             w / 2
         ));
     }
@@ -70,6 +70,21 @@ mod tests {
         // Not blank: the glyphs drew dark pixels on the light background.
         let dark = img.to_luma8().pixels().filter(|p| p.0[0] < 80).count();
         assert!(dark > 5_000, "{dark} dark pixels");
+    }
+
+    #[test]
+    fn the_widest_code_fits_inside_the_picture() {
+        // W and M are the widest symbols: no ink may touch the left or right edge.
+        let card = exit_code_card(&"WM".repeat(16), false);
+        let png = render(&card, &Fonts::bundled(), Format::Png).unwrap();
+        let img = image::load_from_memory(&png).unwrap().to_luma8();
+        let (w, h) = img.dimensions();
+        // (Rows inside the rounded corners, which are transparent.)
+        for y in 30..h - 30 {
+            for x in (0..12).chain(w - 12..w) {
+                assert!(img.get_pixel(x, y).0[0] > 150, "ink at the edge ({x}, {y})");
+            }
+        }
     }
 
     #[test]

@@ -284,6 +284,8 @@ pub async fn blocker_status(state: State<'_, AppState>) -> Result<BlockerStatus,
             .unwrap_or_else(PoisonError::into_inner)
             .problem
             .as_ref()
+            // "Not installed / not running" is already the helper's state; say it once.
+            .filter(|e| !e.is_unavailable())
             .map(|e| e.message(lang));
         status_view(sites.blocker.status(), sites.blocker.can_install(), problem, lang)
     })
