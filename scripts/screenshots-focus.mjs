@@ -54,6 +54,7 @@ for (const lang of ["zh-CN", "en"]) {
     const subjects = await app.exec("return [...document.querySelectorAll('[data-testid=\"focus-subject\"] option')].map(o => o.value).filter(Boolean)");
     await ipc(app, "focus_start", { request: { timer: timer({}), subject_id: subjects[2] } });
     await app.find('[data-testid="focus-timer"]');
+    await app.exec("document.querySelector('[data-testid=\"focus-timer\"]').scrollIntoView({ block: 'center' })");
     await sleep(1500);
     await shoot(app, `${lang}-focus-running`);
     await app.click('[data-testid="nav-today"]');
@@ -70,11 +71,6 @@ for (const lang of ["zh-CN", "en"]) {
     await app.click('[data-testid="focus-cooldown-start"]');
     await sleep(1000);
     await shoot(app, `${lang}-focus-strict-cooldown`);
-    if (lang === "zh-CN") {
-      // The overlay is its own full-screen window: capture the whole screen.
-      await app.exec("return window.__TAURI_INTERNALS__.invoke('focus_cancel_exit')");
-      execFileSync("sleep", ["0.1"]);
-    }
   } finally {
     await app.quit();
   }

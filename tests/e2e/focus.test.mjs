@@ -213,3 +213,28 @@ test("a session with website blocking writes the hosts section through daka-bloc
     await app.waitFor(() => hosts() === original, { message: "the hosts file back to its original bytes", timeout: 10_000 });
   });
 });
+
+test("without the helper the Focus screen offers the one-time install through pkexec", async (t) => {
+  // A stand-in pkexec on PATH records what it was asked to run (the real one would ask for an
+  // administrator's password, which no test can answer).
+  const bin = tempDir("daka-e2e-pkexec-");
+  const record = join(bin, "args");
+  writeFileSync(join(bin, "pkexec"), `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}'\nexit 0\n`, { mode: 0o755 });
+  const env = { PATH: `${bin}:${process.env.PATH}`, DAKA_BLOCKD_SOCKET: join(bin, "absent.sock") };
+  await withApp(t, { now: NOW, env }, async (app) => {
+    await completeOnboarding(app);
+    await app.click('[data-testid="nav-focus"]');
+    await app.waitForText('[data-testid="focus-layers"]', (s) => s.includes("daka-blockd"), "the helper named");
+    await app.click('[data-testid="focus-install-helper"]');
+    await app.waitFor(() => {
+      try {
+        return readFileSync(record, "utf8");
+      } catch {
+        return null;
+      }
+    }, { message: "pkexec to be run" });
+    const [helper, verb] = readFileSync(record, "utf8").trim().split("\n");
+    assert.equal(verb, "install");
+    assert.match(helper, /daka-blockd$/);
+  });
+});

@@ -5,61 +5,13 @@
 // preset, and clicks "hide window" / "show" through the same dbusmenu Event call a panel makes.
 // (No panel draws the icon under Xvfb; what reaches the panel is what is checked.)
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
 import { test } from "node:test";
 
 import { completeOnboarding } from "./flows.mjs";
+import { findItem, gdbus, poll, privateBus } from "./desktop_bus.mjs";
 import { withApp } from "./harness.mjs";
 
 const NOW = "2026-11-25T11:30:00Z"; // 19:30 in Asia/Shanghai, a Wednesday
-
-/** Starts a private session bus; returns its address and a stop function. */
-function privateBus() {
-  const daemon = spawn("dbus-daemon", ["--session", "--nofork", "--print-address=1"], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  return new Promise((resolve, reject) => {
-    daemon.stdout.once("data", (d) => resolve({ address: String(d).trim(), stop: () => daemon.kill() }));
-    daemon.once("error", reject);
-  });
-}
-
-function gdbus(address, args) {
-  return execFileSync("gdbus", args, { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address } }).toString();
-}
-
-/** The bus name and object path of Daka's StatusNotifierItem. */
-function findItem(address) {
-  const names = gdbus(address, [
-    "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
-    "--method", "org.freedesktop.DBus.ListNames",
-  ]).match(/':1\.\d+'/g) ?? [];
-  for (const quoted of names) {
-    const name = quoted.slice(1, -1);
-    let tree = "";
-    try {
-      tree = gdbus(address, ["introspect", "--session", "--dest", name, "--object-path", "/org/ayatana/NotificationItem", "--recurse"]);
-    } catch {
-      continue;
-    }
-    const path = tree.match(/node (\/org\/ayatana\/NotificationItem\/[^\s/]+) \{/);
-    if (path && tree.includes("org.kde.StatusNotifierItem")) return { name, path: path[1] };
-  }
-  return null;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function poll(fn, what, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    last = fn();
-    if (last) return last;
-    await sleep(500);
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
 
 test("the tray shows the running block and the next one, and hides and shows the window", async (t) => {
   const bus = await privateBus();
@@ -108,5 +60,17 @@ test("the tray shows the running block and the next one, and hides and shows the
     click(idOf(layout(), "显示 Daka"));
     await poll(() => layout().includes("隐藏窗口"), "the window back", 20_000);
     assert.ok(await app.exists('[data-testid="countdown"]'), "the window still answers");
+
+    // A focus session takes over the label and the first menu line, counting down in seconds.
+    const started = await app.exec(
+      `return window.__TAURI_INTERNALS__.invoke('focus_start', { request: { timer: {
+         mode: 'pomodoro', work_min: 25, short_break_min: 5, long_break_min: 15, rounds: 4, long_every: 4,
+         countdown_min: 60, stopwatch_cap_min: 240, strict: false, block_apps: false, block_sites: false,
+         overlay: false }, subject_id: null } }).then(() => 'ok', (e) => JSON.stringify(e))`,
+    );
+    assert.equal(started, "ok");
+    const focusLabel = await poll(() => label().match(/专注 2[45]:\d\d/)?.[0], "the label 专注 mm:ss", 10_000);
+    await poll(() => !label().includes(focusLabel), "the label to count down", 5_000);
+    assert.match(layout(), /专注 2[45]:\d\d（第 1\/4 轮）/);
   });
 });

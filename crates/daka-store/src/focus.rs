@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::repo::focus as repo;
-use crate::repo::settings::{self, keys};
+use crate::repo::settings::keys;
 use crate::repo::to_millis;
 use crate::store::Store;
 
@@ -107,10 +107,7 @@ impl Store {
     /// Focus settings in the app's own shape (`None` until saved, or when a newer Daka stored
     /// a shape this one cannot read).
     pub async fn focus_settings<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>> {
-        let mut conn = self.pool().acquire().await?;
-        Ok(settings::get::<serde_json::Value>(&mut conn, keys::FOCUS_SETTINGS)
-            .await?
-            .and_then(|v| serde_json::from_value(v).ok()))
+        self.app_setting(keys::FOCUS_SETTINGS).await
     }
 
     pub async fn set_focus_settings<T: serde::Serialize>(
@@ -118,9 +115,6 @@ impl Store {
         value: &T,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let stamp = self.stamp(&mut tx, now).await?;
-        settings::put(&mut tx, keys::FOCUS_SETTINGS, value, &stamp).await?;
-        tx.commit_outside_records().await
+        self.set_app_setting(keys::FOCUS_SETTINGS, value, now).await
     }
 }

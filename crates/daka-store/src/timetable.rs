@@ -200,10 +200,7 @@ impl Store {
     /// The last Share-screen choices, in the app's own shape (`None` until first used, or when
     /// a newer Daka stored a shape this one cannot read).
     pub async fn share_prefs<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>> {
-        let mut conn = self.pool().acquire().await?;
-        Ok(settings::get::<serde_json::Value>(&mut conn, keys::SHARE_PREFS)
-            .await?
-            .and_then(|v| serde_json::from_value(v).ok()))
+        self.app_setting(keys::SHARE_PREFS).await
     }
 
     pub async fn set_share_prefs<T: serde::Serialize>(
@@ -211,9 +208,30 @@ impl Store {
         value: &T,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        self.set_app_setting(keys::SHARE_PREFS, value, now).await
+    }
+
+    /// A setting whose shape the app owns: `None` when absent or unreadable (a newer Daka's
+    /// shape), so an old build falls back to its defaults instead of failing.
+    pub(crate) async fn app_setting<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>> {
+        let mut conn = self.pool().acquire().await?;
+        Ok(settings::get::<serde_json::Value>(&mut conn, key)
+            .await?
+            .and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    pub(crate) async fn set_app_setting<T: serde::Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let stamp = self.stamp(&mut tx, now).await?;
-        settings::put(&mut tx, keys::SHARE_PREFS, value, &stamp).await?;
+        settings::put(&mut tx, key, value, &stamp).await?;
         tx.commit_outside_records().await
     }
 
