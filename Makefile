@@ -109,6 +109,12 @@ bench: ui
 	node bench/card.mjs
 	@echo "[bench] start-up and memory, next to a bare Tauri window"
 	DAKA_BENCH_TARGET=$(CARGO_TARGET_DIR)/release $(XVFB) node bench/startup.mjs
+	@echo "[bench] app blocking: kill latency and the watcher's CPU (about 90 s)"
+	cargo build --release -p daka-focus --example watcher_bench
+	$(CARGO_TARGET_DIR)/release/examples/watcher_bench
+	@echo "[bench] focus timer drift: a 10-minute countdown with the window hidden (10 minutes)"
+	$(MAKE) --no-print-directory e2e-build
+	DAKA_APP_BIN=$(CARGO_TARGET_DIR)/debug/daka $(XVFB) node bench/focus_drift.mjs
 
 # The 10-year profile as an export file, to restore into the app and look at it.
 PROFILE_OUT ?= /tmp/daka-10-year-profile.jsonl
