@@ -280,12 +280,33 @@ fn descendants(procs: &[ProcInfo], root: u32) -> HashSet<u32> {
 }
 
 /// The real process source: `/proc` on Linux; "not supported here" elsewhere.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ProcFs;
+///
+/// Cost matters (it runs every second for hours): per process and poll it reads only
+/// `/proc/PID/stat` (state, parent, start time, comm) and stats `/proc/PID` (its owner is the
+/// process's effective uid). The executable name and `argv[0]` are read only for processes of
+/// our own uid — no other process is ever signalled — and only once per (pid, start time, comm):
+/// an `exec` changes comm, so a process that execs into a blocked program is read again.
+/// Processes of other uids are listed with empty names.
+#[derive(Debug, Default)]
+pub struct ProcFs {
+    /// (pid, start time) → (comm, exe name, argv[0]) of our own processes, pruned each poll.
+    names: std::sync::Mutex<HashMap<(u32, u64), (String, String, String)>>,
+}
+
+impl ProcFs {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 #[cfg(target_os = "linux")]
 impl ProcessSource for ProcFs {
     fn list(&self) -> io::Result<Vec<ProcInfo>> {
+        use std::os::unix::fs::MetadataExt;
+
+        let me = current_uid();
+        let mut names = self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut seen = HashSet::new();
         let mut out = Vec::new();
         for entry in std::fs::read_dir("/proc")? {
             let Ok(entry) = entry else { continue };
@@ -293,10 +314,33 @@ impl ProcessSource for ProcFs {
                 continue;
             };
             // A process can exit at any point while we read it: skip it then.
-            if let Some(info) = read_proc(pid) {
-                out.push(info);
-            }
+            let dir = entry.path();
+            let Some(stat) = read_stat(&dir) else { continue };
+            let Ok(uid) = std::fs::metadata(&dir).map(|m| m.uid()) else { continue };
+            let (exe_name, cmdline0) = if uid == me {
+                let key = (pid, stat.start_time);
+                seen.insert(key);
+                match names.get(&key) {
+                    Some((comm, exe, arg0)) if *comm == stat.comm => (exe.clone(), arg0.clone()),
+                    _ => {
+                        let Some((exe, arg0)) = read_names(&dir, &stat.comm) else { continue };
+                        names.insert(key, (stat.comm.clone(), exe.clone(), arg0.clone()));
+                        (exe, arg0)
+                    }
+                }
+            } else {
+                (String::new(), String::new())
+            };
+            out.push(ProcInfo {
+                pid,
+                ppid: stat.ppid,
+                uid,
+                start_time: stat.start_time,
+                exe_name,
+                cmdline0,
+            });
         }
+        names.retain(|key, _| seen.contains(key));
         Ok(out)
     }
 
@@ -318,45 +362,44 @@ impl ProcessSource for ProcFs {
 }
 
 #[cfg(target_os = "linux")]
-fn read_proc(pid: u32) -> Option<ProcInfo> {
-    let dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+struct Stat {
+    ppid: u32,
+    start_time: u64,
+    comm: String,
+}
+
+/// `/proc/PID/stat`; `None` for a zombie or a process that is gone.
+#[cfg(target_os = "linux")]
+fn read_stat(dir: &std::path::Path) -> Option<Stat> {
     let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
     // "pid (comm) state ppid ...": comm may hold spaces and ')', so split at the last ')'.
-    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let close = stat.rfind(')')?;
+    let comm = stat.get(stat.find('(')? + 1..close)?.to_owned();
+    let rest = stat.get(close + 1..)?;
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // fields[0] is field 3 (state), so field N is fields[N - 3].
     let state = *fields.first()?;
     if state == "Z" || state == "X" {
         return None;
     }
-    let ppid = fields.get(1)?.parse().ok()?;
-    let start_time = fields.get(19)?.parse().ok()?;
-    let status = std::fs::read_to_string(dir.join("status")).ok()?;
-    let uid = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
+    Some(Stat {
+        ppid: fields.get(1)?.parse().ok()?,
+        start_time: fields.get(19)?.parse().ok()?,
+        comm,
+    })
+}
+
+/// The executable's file name (`comm` when the link cannot be read) and `argv[0]`.
+#[cfg(target_os = "linux")]
+fn read_names(dir: &std::path::Path, comm: &str) -> Option<(String, String)> {
     let exe_name = std::fs::read_link(dir.join("exe"))
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .map(|n| n.strip_suffix(" (deleted)").map(str::to_owned).unwrap_or(n))
-        .or_else(|| {
-            let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
-            Some(comm.trim_end_matches('\n').to_owned())
-        })?;
-    let cmdline = std::fs::read(dir.join("cmdline")).unwrap_or_default();
+        .unwrap_or_else(|| comm.to_owned());
+    let cmdline = std::fs::read(dir.join("cmdline")).ok()?;
     let arg0 = cmdline.split(|&b| b == 0).next().unwrap_or_default();
-    Some(ProcInfo {
-        pid,
-        ppid,
-        uid,
-        start_time,
-        exe_name,
-        cmdline0: String::from_utf8_lossy(arg0).into_owned(),
-    })
+    Some((exe_name, String::from_utf8_lossy(arg0).into_owned()))
 }
 
 #[cfg(not(target_os = "linux"))]

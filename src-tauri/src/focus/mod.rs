@@ -213,7 +213,7 @@ impl FocusRuntime {
             (true, false) => {
                 let mut config = WatcherConfig::for_current_process(running.plan.apps.clone());
                 config.allow = running.plan.allow.clone();
-                *slot = Some(ProcessWatcher::new(config, daka_focus::watcher::ProcFs));
+                *slot = Some(ProcessWatcher::new(config, daka_focus::watcher::ProcFs::new()));
             }
             (false, true) => *slot = None,
             _ => {}

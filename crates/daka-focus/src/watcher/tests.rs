@@ -232,7 +232,7 @@ mod real {
                 "wechat".into(),
             ])
         };
-        let mut w = ProcessWatcher::new(config, ProcFs);
+        let mut w = ProcessWatcher::new(config, ProcFs::new());
         let start = Instant::now();
         let mut actions = Vec::new();
         let (mut bili_exit, mut steam_exit) = (None, None);
