@@ -3,7 +3,7 @@
 //
 // 1. A one-minute pomodoro with a subject: the timer ticks, Daka restarts mid-session and
 //    resumes with the right remaining time, the session ends by itself, and its minute shows on
-//    Today and pre-fills the punch-in form.
+//    Today, in the statistics' day panel, and pre-fills the punch-in form.
 // 2. A strict session: no stop or pause button, and stop/pause requests are refused.
 // 3. App blocking: a renamed copy of `sleep` on the user's blocklist is ended within a few
 //    seconds of starting, and the session's summary counts it.
@@ -98,6 +98,11 @@ test("a one-minute pomodoro ticks, resumes after a restart and lands on Today an
       `return document.querySelectorAll('[data-testid="focus-sessions"] [data-testid="focus-session"]').length`,
     );
     assert.equal(sessions, 1);
+
+    // The statistics' day panel lists the session too.
+    await app.click('[data-nav="stats"]');
+    await app.click('[data-testid="heatmap"] rect[data-date="2026-11-25"]');
+    await app.waitForText('[data-testid="day-focus"]', (s) => s.includes("专注 1 次，共 1 分钟") && s.includes("数学一"), "the day panel's focus line");
 
     await app.click('[data-testid="nav-today"]');
     await app.waitForText('[data-testid="today-focus-minutes"]', (s) => /1 分钟/.test(s), "Today shows the focus minute");

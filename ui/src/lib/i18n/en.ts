@@ -442,6 +442,7 @@ export const en: Record<keyof typeof zhCN, Message> = {
   "day.title": "{date}",
   "day.minutes": "studied {d}",
   "day.punch_ins": (p: Params) => `${p.n} ${plural(p.n ?? 0, "punch-in", "punch-ins")}`,
+  "day.focus": (p: Params) => `${p.n} focus ${plural(p.n ?? 0, "session", "sessions")}, ${p.d} in all`,
   "day.why.done": "Punched in: this day counts in your streak.",
   "day.why.done_uncounted": "Backfilled: it counts in totals and the heatmap, but it came more than 2 days late, so not in the streak. A repair would count it.",
   "day.why.leave": "Leave: it neither breaks nor extends the streak.",

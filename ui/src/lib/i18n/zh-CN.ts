@@ -439,6 +439,7 @@ export const zhCN = {
   "day.title": "{date}",
   "day.minutes": "学习 {d}",
   "day.punch_ins": "{n} 次打卡",
+  "day.focus": "专注 {n} 次，共 {d}",
   "day.why.done": "这天完成了打卡，计入连续天数。",
   "day.why.done_uncounted": "补录的打卡：计入总时长和热力图，但超过了 2 天的补录期，不计入连续天数。可以用一次补卡机会。",
   "day.why.leave": "请假：不会打断、也不会增加连续天数。",
