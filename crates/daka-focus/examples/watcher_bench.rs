@@ -52,14 +52,9 @@ fn cpu_secs() -> (f64, f64) {
 const DESKTOP_PROCS: usize = 400;
 
 fn count_procs() -> usize {
-    std::fs::read_dir("/proc")
-        .map(|d| {
-            d.filter(|e| {
-                e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
-            })
-            .count()
-        })
-        .unwrap_or(0)
+    let Ok(dir) = std::fs::read_dir("/proc") else { return 0 };
+    dir.filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok()))
+        .count()
 }
 
 fn watcher_thread(blocked: Vec<String>, own_children_only: bool) -> Arc<Mutex<bool>> {

@@ -289,8 +289,16 @@ fn descendants(procs: &[ProcInfo], root: u32) -> HashSet<u32> {
 /// Processes of other uids are listed with empty names.
 #[derive(Debug, Default)]
 pub struct ProcFs {
-    /// (pid, start time) → (comm, exe name, argv[0]) of our own processes, pruned each poll.
-    names: std::sync::Mutex<HashMap<(u32, u64), (String, String, String)>>,
+    /// (pid, start time) → names of our own processes, pruned each poll.
+    names: std::sync::Mutex<HashMap<(u32, u64), Names>>,
+}
+
+/// What is cached of one process: the comm it had when read, its executable name and argv[0].
+#[derive(Debug)]
+struct Names {
+    comm: String,
+    exe: String,
+    arg0: String,
 }
 
 impl ProcFs {
@@ -321,10 +329,11 @@ impl ProcessSource for ProcFs {
                 let key = (pid, stat.start_time);
                 seen.insert(key);
                 match names.get(&key) {
-                    Some((comm, exe, arg0)) if *comm == stat.comm => (exe.clone(), arg0.clone()),
+                    Some(n) if n.comm == stat.comm => (n.exe.clone(), n.arg0.clone()),
                     _ => {
                         let Some((exe, arg0)) = read_names(&dir, &stat.comm) else { continue };
-                        names.insert(key, (stat.comm.clone(), exe.clone(), arg0.clone()));
+                        let comm = stat.comm.clone();
+                        names.insert(key, Names { comm, exe: exe.clone(), arg0: arg0.clone() });
                         (exe, arg0)
                     }
                 }
@@ -395,8 +404,10 @@ fn read_names(dir: &std::path::Path, comm: &str) -> Option<(String, String)> {
     let exe_name = std::fs::read_link(dir.join("exe"))
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .map(|n| n.strip_suffix(" (deleted)").map(str::to_owned).unwrap_or(n))
-        .unwrap_or_else(|| comm.to_owned());
+        .map_or_else(
+            || comm.to_owned(),
+            |n| n.strip_suffix(" (deleted)").map(str::to_owned).unwrap_or(n),
+        );
     let cmdline = std::fs::read(dir.join("cmdline")).ok()?;
     let arg0 = cmdline.split(|&b| b == 0).next().unwrap_or_default();
     Some((exe_name, String::from_utf8_lossy(arg0).into_owned()))
