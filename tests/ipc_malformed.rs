@@ -265,3 +265,34 @@ fn a_100_mb_note_is_refused_and_saves_nothing() {
     let today = invoke(&window, "today", InvokeBody::Json(json!({}))).unwrap();
     assert_eq!(today["punch_ins"], json!([]));
 }
+
+/// A share-card nickname over 20 characters, or with a control character, is refused by field
+/// in the user's language (the Share screen's field has the same limit); 20 is fine.
+#[test]
+fn a_share_nickname_that_cannot_be_drawn_is_refused_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app(dir.path());
+    let input = json!({
+        "exam_name": "2027 考研", "exam_date": "2026-12-26",
+        "subjects": [{"id": null, "name": "政治", "color": "#e5484d"}],
+        "daily_target_hours": 8, "wake_time": "06:30", "time_zone": "Asia/Shanghai",
+        "day_start": "04:00", "language": "zh-CN"
+    });
+    invoke(&window, "complete_onboarding", InvokeBody::Json(json!({ "input": input }))).unwrap();
+    let request = |nickname: &str| {
+        let mut style = serde_json::to_value(daka_card::CardStyle::default()).unwrap();
+        style["nickname"] = json!(nickname);
+        json!({ "request": { "date": "2026-11-22", "style": style, "with_photo": false } })
+    };
+    let ok = invoke(&window, "share_preview", InvokeBody::Json(request(&"考".repeat(20)))).unwrap();
+    assert!(ok["svg"].as_str().is_some_and(|s| s.starts_with("<svg")));
+    for (nickname, message) in
+        [("考".repeat(21), "太长了"), ("小明\u{0007}".to_owned(), "控制字符")]
+    {
+        let err =
+            invoke(&window, "share_preview", InvokeBody::Json(request(&nickname))).unwrap_err();
+        assert_eq!(err["kind"], "validation");
+        assert_eq!(err["fields"][0]["field"], "style.nickname");
+        assert!(err["message"].as_str().unwrap().contains(message), "{err}");
+    }
+}
