@@ -166,7 +166,14 @@ mod strict {
         let (_dir, store) = store(wall).await;
         let focus = FocusRuntime::new(mono);
         let request = StartRequest { timer: choice(ModeKind::Countdown, true), subject_id: None };
+        assert!(!focus.strict_running());
         focus.start(&store, wall, Lang::ZhCn, request, &FocusSettings::default()).await.unwrap();
+        assert!(focus.strict_running(), "quitting Daka is refused from now on");
+        // Also in a restarted Daka, as soon as its first tick has resumed the session.
+        let restarted = FocusRuntime::new(mono);
+        assert!(!restarted.strict_running());
+        restarted.tick(&store, wall, Lang::ZhCn).await;
+        assert!(restarted.strict_running());
 
         for refused in [
             focus.stop(&store, wall, Lang::ZhCn).await,
@@ -199,6 +206,7 @@ mod strict {
         let status = focus.emergency_exit(&store, wall, Lang::ZhCn, &code).await.unwrap();
         let last = status.last.unwrap();
         assert_eq!((last.outcome, last.actual_min, last.strict), (Outcome::Abandoned, 10, true));
+        assert!(!focus.strict_running());
     }
 }
 

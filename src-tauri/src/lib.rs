@@ -214,6 +214,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
                     {
                         api.prevent_close();
                         let _ = window.hide();
+                    } else if state.focus.strict_running() {
+                        // Closing would quit Daka and end app blocking early.
+                        api.prevent_close();
+                        let _ = window.minimize();
+                        tray::notify_quit_refused(state.lang());
                     }
                 }
             });

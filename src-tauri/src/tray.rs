@@ -64,6 +64,15 @@ impl<R: Runtime> LoginItem for PluginLoginItem<R> {
     }
 }
 
+/// Says (as a notification) why Daka does not quit now.
+pub fn notify_quit_refused(lang: Lang) {
+    use crate::notify::Notifier;
+    if let Err(e) = crate::notify::DesktopNotifier.notify(&crate::focus::words::quit_refused(lang))
+    {
+        tracing::warn!(error = %e, "quit refusal not shown");
+    }
+}
+
 /// Shows the window if hidden, hides it if shown.
 pub fn toggle_window<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
@@ -121,7 +130,20 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let state = app.state::<AppState>();
     match event.id().as_ref() {
         "toggle" => toggle_window(app),
-        "quit" => app.exit(0),
+        "quit" => {
+            // Quitting would end app blocking: refused while a strict session runs.
+            if state.focus.strict_running() {
+                notify_quit_refused(state.lang());
+                // Bring the session forward: the way out is its emergency exit.
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                }
+            } else {
+                app.exit(0);
+            }
+        }
         "autostart" => {
             let on = !state.login_item.enabled();
             if let Err(e) = state.login_item.set(on) {

@@ -72,5 +72,19 @@ test("the tray shows the running block and the next one, and hides and shows the
     const focusLabel = await poll(() => label().match(/专注 2[45]:\d\d/)?.[0], "the label 专注 mm:ss", 10_000);
     await poll(() => !label().includes(focusLabel), "the label to count down", 5_000);
     assert.match(layout(), /专注 2[45]:\d\d（第 1\/4 轮）/);
+
+    // During a strict session "quit" is refused: quitting would end app blocking early.
+    const restart = await app.exec(
+      `return window.__TAURI_INTERNALS__.invoke('focus_stop').then(() =>
+         window.__TAURI_INTERNALS__.invoke('focus_start', { request: { timer: {
+           mode: 'countdown', work_min: 25, short_break_min: 5, long_break_min: 15, rounds: 4, long_every: 4,
+           countdown_min: 30, stopwatch_cap_min: 240, strict: true, block_apps: false, block_sites: false,
+           overlay: false }, subject_id: null } })).then(() => 'ok', (e) => JSON.stringify(e))`,
+    );
+    assert.equal(restart, "ok");
+    click(idOf(layout(), "退出 Daka"));
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.ok(await app.exists('[data-testid="nav-today"]'), "Daka is still running");
+    assert.match(label(), /专注 (29|30):\d\d/);
   });
 });

@@ -21,6 +21,7 @@ pub mod sites;
 pub mod words;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -113,6 +114,9 @@ pub struct FocusRuntime {
     pub changed_for_tray: tokio::sync::Notify,
     /// The process watcher of the running session (its poll reads /proc: a blocking call).
     watcher: Arc<Mutex<Option<ProcessWatcher>>>,
+    /// Whether a strict session runs, for synchronous callers (the window's close, the tray's
+    /// quit) that cannot wait for the async lock.
+    strict_running: AtomicBool,
     mono: fn() -> Duration,
 }
 
@@ -140,12 +144,24 @@ impl FocusRuntime {
             changed: tokio::sync::Notify::new(),
             changed_for_tray: tokio::sync::Notify::new(),
             watcher: Arc::new(Mutex::new(None)),
+            strict_running: AtomicBool::new(false),
             mono,
         }
     }
 
     fn now(&self, wall: DateTime<Utc>) -> Now {
         Now { mono: (self.mono)(), wall }
+    }
+
+    /// A strict session runs (as of the last command or tick): quitting Daka is refused then,
+    /// since it would end app blocking early.
+    pub fn strict_running(&self) -> bool {
+        self.strict_running.load(Ordering::Acquire)
+    }
+
+    fn publish(&self, inner: &Inner) {
+        let strict = inner.running.as_ref().is_some_and(|r| r.timer.config().strict);
+        self.strict_running.store(strict, Ordering::Release);
     }
 
     fn notify_changed(&self) {
@@ -268,6 +284,7 @@ impl FocusRuntime {
         if inner.running.is_some() && (save || due) {
             self.save(inner, store, wall).await;
         }
+        self.publish(inner);
         out
     }
 
@@ -311,6 +328,7 @@ impl FocusRuntime {
     }
 
     fn status_of(&self, inner: &Inner, wall: DateTime<Utc>, lang: Lang) -> FocusStatus {
+        self.publish(inner);
         let running = inner.running.as_ref().map(|r| {
             let watcher_problem = self
                 .watcher

@@ -119,6 +119,20 @@ pub fn tray_line(lang: Lang, config: &TimerConfig, view: &TimerView) -> String {
     }
 }
 
+/// Said when quitting Daka is refused during a strict session.
+pub fn quit_refused(lang: Lang) -> ReminderText {
+    match lang {
+        Lang::ZhCn => ReminderText {
+            title: "严格模式专注中".into(),
+            body: "专注结束（或紧急退出）后才能退出打卡。".into(),
+        },
+        Lang::En => ReminderText {
+            title: "Strict focus session running".into(),
+            body: "Daka can quit once the session ends (or through the emergency exit).".into(),
+        },
+    }
+}
+
 pub fn watcher_problem(lang: Lang) -> String {
     lang.pick(
         "无法读取进程列表，应用屏蔽暂时没有生效。",
