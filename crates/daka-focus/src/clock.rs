@@ -25,9 +25,34 @@ pub fn boot_time() -> Duration {
     ORIGIN.get_or_init(Instant::now).elapsed()
 }
 
+/// This boot's id (Linux `/proc/sys/kernel/random/boot_id`), to tell a restart after a reboot
+/// from one in the same boot. `None` where the system has none.
+pub fn boot_id() -> Option<String> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+            .ok()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::boot_time;
+
+    #[test]
+    fn this_boot_has_an_id_and_it_does_not_change() {
+        let id = super::boot_id();
+        if cfg!(target_os = "linux") {
+            assert!(id.as_ref().is_some_and(|s| s.len() == 36), "{id:?}");
+        }
+        assert_eq!(id, super::boot_id());
+    }
 
     #[test]
     fn boot_time_moves_forward() {

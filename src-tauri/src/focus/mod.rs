@@ -190,7 +190,8 @@ impl FocusRuntime {
                 return;
             }
         };
-        match Running::resume(&json, self.now(wall)) {
+        let boot = daka_focus::clock::boot_id();
+        match Running::resume(&json, self.now(wall), boot.as_deref()) {
             Ok(running) => {
                 tracing::info!(id = %running.id, "focus session resumed");
                 inner.running = Some(running);
@@ -388,6 +389,7 @@ impl FocusRuntime {
                 overlay: choice.overlay,
             },
             blocked: BTreeMap::new(),
+            boot_id: daka_focus::clock::boot_id(),
         };
         inner.running = Some(running);
         inner.last = None;

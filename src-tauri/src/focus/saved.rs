@@ -34,6 +34,11 @@ struct Saved {
     plan: SessionPlan,
     /// App key → times it was ended during this session.
     blocked: BTreeMap<String, u32>,
+    /// The boot the state was saved in (absent in states saved before it was kept, and on
+    /// systems without one): a different boot id means a reboot even if the boot-time clock is
+    /// higher than at the save.
+    #[serde(default)]
+    boot_id: Option<String>,
 }
 
 /// A session that is running (or paused), as the app holds it.
@@ -43,6 +48,8 @@ pub struct Running {
     pub timer: Timer,
     pub plan: SessionPlan,
     pub blocked: BTreeMap<String, u32>,
+    /// The boot this session is running in ([`daka_focus::clock::boot_id`]).
+    pub boot_id: Option<String>,
 }
 
 impl Running {
@@ -53,23 +60,31 @@ impl Running {
             timer: self.timer.to_json()?,
             plan: self.plan.clone(),
             blocked: self.blocked.clone(),
+            boot_id: self.boot_id.clone(),
         };
         serde_json::to_string(&saved).map_err(|e| TimerError::Corrupt { detail: e.to_string() })
     }
 
-    /// Restores a saved session; the engine decides how the time since the save counts (same
-    /// boot: exactly; after a reboot: see `Timer::resume_from`).
-    pub fn resume(json: &str, now: Now) -> Result<Running, TimerError> {
+    /// Restores a saved session in the boot `boot_id`; the engine decides how the time since
+    /// the save counts (same boot: exactly; after a reboot: see `Timer::resume_from`).
+    pub fn resume(json: &str, now: Now, boot_id: Option<&str>) -> Result<Running, TimerError> {
         let saved: Saved = serde_json::from_str(json)
             .map_err(|e| TimerError::Corrupt { detail: e.to_string() })?;
         if saved.v != SAVED_VERSION {
             return Err(TimerError::UnsupportedVersion { found: saved.v });
         }
+        let rebooted = matches!((saved.boot_id.as_deref(), boot_id), (Some(a), Some(b)) if a != b);
+        let timer = if rebooted {
+            Timer::resume_after_reboot(&saved.timer, now)?
+        } else {
+            Timer::resume_from(&saved.timer, now)?
+        };
         Ok(Running {
             id: saved.id,
-            timer: Timer::resume_from(&saved.timer, now)?,
+            timer,
             plan: saved.plan,
             blocked: saved.blocked,
+            boot_id: boot_id.map(str::to_owned),
         })
     }
 }
@@ -109,17 +124,27 @@ mod tests {
                 overlay: true,
             },
             blocked: BTreeMap::from([("steam".into(), 2)]),
+            boot_id: Some("boot-a".into()),
         };
         running.timer.tick(now(60));
         let json = running.to_json().unwrap();
-        let back = Running::resume(&json, now(120)).unwrap();
+        let back = Running::resume(&json, now(120), Some("boot-a")).unwrap();
         assert_eq!(back.id, "abc");
         assert_eq!(back.plan, running.plan);
         assert_eq!(back.blocked, running.blocked);
         assert_eq!(back.timer.view(now(120)).session_remaining_ms, 8 * 60 * 1000);
-        assert!(Running::resume("{}", now(0)).is_err());
+        // After a reboot (another boot id) at a higher uptime, the strict session keeps the
+        // 9 minutes it had at the save instead of counting the uptime difference.
+        let rebooted = Running::resume(&json, now(3600), Some("boot-b")).unwrap();
+        assert_eq!(rebooted.timer.view(now(3600)).session_remaining_ms, 9 * 60 * 1000);
+        assert_eq!(rebooted.boot_id.as_deref(), Some("boot-b"));
+        // A state saved before boot ids were kept resumes as before.
+        let old = json.replace(",\"boot_id\":\"boot-a\"", "");
+        assert!(!old.contains("boot_id"));
+        assert!(Running::resume(&old, now(120), Some("boot-b")).is_ok());
+        assert!(Running::resume("{}", now(0), None).is_err());
         assert!(matches!(
-            Running::resume(&json.replace("\"v\":1", "\"v\":9"), now(0)),
+            Running::resume(&json.replace("\"v\":1", "\"v\":9"), now(0), None),
             Err(TimerError::UnsupportedVersion { found: 9 })
         ));
     }

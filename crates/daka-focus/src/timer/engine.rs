@@ -101,12 +101,24 @@ impl Timer {
     /// nothing, other sessions count the wall time elapsed if it is plausible, else they end as
     /// Interrupted. Call [`Timer::tick`] right after to get what came due meanwhile.
     pub fn resume_from(json: &str, now: Now) -> Result<Timer, TimerError> {
+        Self::restore(json, now, false)
+    }
+
+    /// [`Timer::resume_from`] when the caller knows the machine has rebooted since the save (a
+    /// different boot id), even if the monotonic clock is now *higher* than when it was saved:
+    /// that difference is not time that passed, so it must not be counted.
+    pub fn resume_after_reboot(json: &str, now: Now) -> Result<Timer, TimerError> {
+        Self::restore(json, now, true)
+    }
+
+    fn restore(json: &str, now: Now, known_reboot: bool) -> Result<Timer, TimerError> {
         let mut timer = Timer::from_json(json)?;
         let now_ms = ms(now.mono);
-        if now_ms < timer.anchor.mono_ms && timer.finished.is_none() && !timer.paused {
+        let rebooted = known_reboot || now_ms < timer.anchor.mono_ms;
+        if rebooted && timer.finished.is_none() && !timer.paused {
             timer.after_reboot(now);
         }
-        if now_ms < timer.anchor.mono_ms {
+        if rebooted {
             timer.anchor = Anchor { mono_ms: now_ms, wall: now.wall };
         }
         Ok(timer)

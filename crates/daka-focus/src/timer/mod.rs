@@ -50,10 +50,10 @@
 //!     counted before the reboot;
 //!   - a paused session stays paused, unchanged.
 //!
-//!   Known limit: a reboot is detected only by `mono` going backwards. If Daka restarts after
-//!   a reboot at a higher uptime than the last save, the difference is counted as elapsed time
-//!   (an under-estimate of the real time). A boot id (Linux `/proc/sys/kernel/random/boot_id`)
-//!   in the saved state would close this gap; it is not wired yet.
+//!   A reboot is seen by `mono` going backwards, or told by the caller
+//!   ([`Timer::resume_after_reboot`]): the app keeps the boot id (Linux
+//!   `/proc/sys/kernel/random/boot_id`) with the saved state, so a restart after a reboot at a
+//!   higher uptime than the last save does not count that difference as elapsed time.
 //! * **Saves are a few seconds stale.** On the same boot that does not matter (the saved
 //!   `mono` anchors the count). After a reboot, a strict session loses the time between its
 //!   last save and the shutdown, i.e. it runs a few seconds longer; never shorter.

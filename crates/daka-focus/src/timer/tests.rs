@@ -286,6 +286,35 @@ fn non_strict_after_reboot_counts_plausible_wall_time() {
 }
 
 #[test]
+fn a_known_reboot_at_a_higher_uptime_is_not_counted_as_elapsed_time() {
+    // Saved at uptime 1000 + 20 min; the machine reboots and Daka starts at uptime 3 h, which
+    // is *higher*, so only the boot id can tell it was a reboot.
+    let mut timer = Timer::start(countdown(60, true), t(0)).unwrap();
+    timer.tick(t(20 * MIN));
+    let json = timer.to_json().unwrap();
+    let later = at(3 * HOUR, 20 * 60 + 4 * 3600);
+    // Inferred from the clock alone, the 3-hour uptime difference would end the session.
+    let naive = Timer::resume_from(&json, later).unwrap();
+    assert_eq!(naive.view(later).session_remaining_ms, 0);
+    // Told about the reboot: a strict session keeps its 40 minutes.
+    let strict = Timer::resume_after_reboot(&json, later).unwrap();
+    assert_eq!(strict.view(later).session_remaining_ms, 40 * 60_000);
+    assert_eq!(strict.view(at(3 * HOUR + 60, 0)).session_remaining_ms, 39 * 60_000);
+
+    // A non-strict one counts the plausible wall time (here 4 h: more than the rest plus the
+    // slack, so it cannot tell and ends as Interrupted with the 20 minutes done).
+    let mut timer = Timer::start(countdown(60, false), t(0)).unwrap();
+    timer.tick(t(20 * MIN));
+    let json = timer.to_json().unwrap();
+    let mut restored = Timer::resume_after_reboot(&json, later).unwrap();
+    let r = records(&restored.tick(later));
+    assert_eq!((r[0].outcome, r[0].actual_min), (Outcome::Interrupted, 20));
+    let soon = at(3 * HOUR, 20 * 60 + 10 * 60);
+    let restored = Timer::resume_after_reboot(&json, soon).unwrap();
+    assert_eq!(restored.view(soon).session_remaining_ms, 30 * 60_000);
+}
+
+#[test]
 fn paused_session_survives_reboot_unchanged() {
     let mut timer = Timer::start(countdown(60, false), t(0)).unwrap();
     timer.pause(t(20 * MIN)).unwrap();
