@@ -259,7 +259,7 @@ fn remove_file(path: &Path) {
 }
 
 /// Replaces `path` with `bytes` atomically, creating its directories (0755) and, for a new
-/// file, a world-readable placeholder first so the atomic writer copies mode 0644 from it.
+/// file, an empty world-readable file first so the atomic writer copies mode 0644 from it.
 ///
 /// A file that is itself a mount point (containers bind-mount `/etc/hosts`) cannot be renamed
 /// over (`EBUSY`); it is then rewritten in place, the only way to change what the mount shows.
