@@ -32,8 +32,11 @@ run_pkgs=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1
 # for screenshots of failing tests. dbus-x11 brings dbus-run-session (the reminder test runs a
 # private session bus); dbus-daemon and gdbus (libglib2.0-bin) let the tray test read the tray
 # icon and its menu over a private bus the way a desktop panel does; xclip reads a copied share
-# card back from the clipboard.
-test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 dbus-daemon libglib2.0-bin at-spi2-core imagemagick xclip)
+# card back from the clipboard. postgresql: the group server's conformance and concurrency tests
+# start their own cluster (initdb/pg_ctl, loopback, temp dir); the distribution's service is
+# never used.
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 dbus-daemon libglib2.0-bin at-spi2-core imagemagick xclip
+  postgresql)
 
 pkgs=("${run_pkgs[@]}")
 case "$purpose" in

@@ -9,6 +9,7 @@ pub mod countdown;
 pub mod day;
 pub mod day_rules;
 pub mod goal;
+pub mod group;
 pub mod hlc;
 pub mod ids;
 pub mod journal;
