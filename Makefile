@@ -17,12 +17,13 @@ APP_FEATURES := tauri/custom-protocol
 TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 XVFB := xvfb-run -a -s "-screen 0 1600x1000x24"
 
-.PHONY: help run dev test setup-run setup-test ui ui-check rust-check rust-test e2e-build e2e \
+.PHONY: help run dev server test setup-run setup-test ui ui-check rust-check rust-test server-check e2e-build e2e \
 	bindings deb deb-check bench profile screenshots clean
 
 help:
 	@echo "make run          build and open Daka (installs what is missing)"
 	@echo "make test         every check and test, including the real-window tests under Xvfb"
+	@echo "make server       run the group server (SQLite in ./daka-server-data; see README)"
 	@echo "make dev          run with the Vite dev server and hot reload"
 	@echo "make e2e          only the real-window tests"
 	@echo "make bindings     regenerate ui/src/lib/bindings.ts from the Rust commands"
@@ -56,8 +57,17 @@ run: setup-run ui
 dev: setup-run
 	$(TAURI) dev
 
+# --- make server ------------------------------------------------------------------------------
+# The group server needs nothing but Rust: SQLite is compiled in. Flags after ARGS=, e.g.
+#   make server ARGS="--listen 0.0.0.0:8750 --public-url https://daka.example.com"
+# or the DAKA_* / DATABASE_URL environment variables (daka-server --help).
+ARGS ?=
+server:
+	cargo build --release -p daka-server
+	$(CARGO_TARGET_DIR)/release/daka-server $(ARGS)
+
 # --- make test --------------------------------------------------------------------------------
-test: setup-test ui ui-check rust-check rust-test e2e
+test: setup-test ui ui-check rust-check rust-test server-check e2e
 	@echo "[test] all checks passed"
 
 ui-check:
@@ -72,6 +82,15 @@ rust-check:
 rust-test:
 	@echo "[rust] cargo test (workspace)"
 	cargo test --workspace --features $(TEST_FEATURES)
+
+# The group server from outside: its web page in real Chromium (JavaScript off), and
+# schemathesis fuzzing the live server against its OpenAPI document (0 server errors).
+SCHEMATHESIS_SECONDS ?= 45
+server-check:
+	@echo "[server] web page in Chromium; schemathesis against the live server"
+	cargo build -p daka-server --bin daka-server
+	DAKA_SERVER_BIN=$(CARGO_TARGET_DIR)/debug/daka-server node --test --test-concurrency=1 tests/server/*.test.mjs
+	scripts/schemathesis.sh $(CARGO_TARGET_DIR)/debug/daka-server $(SCHEMATHESIS_SECONDS)
 
 e2e-build:
 	cargo build --features $(TEST_FEATURES) --bin daka

@@ -2,7 +2,8 @@
 # Installs what Daka needs to build, run and test, skipping what is already there.
 #
 #   scripts/setup.sh run     system libraries to build and run the app, npm packages
-#   scripts/setup.sh test    ... plus Xvfb and WebKitWebDriver for the real-window tests
+#   scripts/setup.sh test    ... plus Xvfb and WebKitWebDriver for the real-window tests,
+#                            PostgreSQL and Chromium for the group server's, and schemathesis
 #   scripts/setup.sh bench   the same as test (the benchmarks run the app under Xvfb)
 #
 # Debian 12 / Ubuntu 22.04+. Uses sudo for apt-get when not run as root. Needs Rust (cargo),
@@ -34,9 +35,10 @@ run_pkgs=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1
 # icon and its menu over a private bus the way a desktop panel does; xclip reads a copied share
 # card back from the clipboard. postgresql: the group server's conformance and concurrency tests
 # start their own cluster (initdb/pg_ctl, loopback, temp dir); the distribution's service is
-# never used.
+# never used. chromium: the group server's web page is tested in a real browser;
+# fonts-noto-color-emoji: the 接龙 text's ✅ and ⏰ render in its screenshots as in WeChat.
 test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 dbus-daemon libglib2.0-bin at-spi2-core imagemagick xclip
-  postgresql)
+  postgresql chromium fonts-noto-color-emoji)
 
 pkgs=("${run_pkgs[@]}")
 case "$purpose" in
@@ -80,3 +82,17 @@ fi
 # --- Rust crates -----------------------------------------------------------------------------
 say "fetching Rust crates (cargo fetch)"
 (cd "$root" && cargo fetch --locked --quiet)
+
+# --- schemathesis (PyPI): fuzzes the group server against its OpenAPI document ---------------
+if [ "$purpose" != run ]; then
+  venv=${DAKA_SCHEMATHESIS_VENV:-$HOME/.cache/daka-schemathesis}
+  want=4.32.5
+  if [ -x "$venv/bin/schemathesis" ] && "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$want"; then
+    say "schemathesis $want: present"
+  else
+    command -v python3 >/dev/null || die "python3 is needed for schemathesis"
+    say "installing schemathesis $want into $venv"
+    python3 -m venv "$venv" || die "python3 -m venv failed: install python3-venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$want"
+  fi
+fi

@@ -31,7 +31,7 @@ pub use model::*;
 /// Every method is one transaction. Times come in as arguments (`now`), never from the
 /// database's clock, so tests can move time and both backends agree.
 #[async_trait]
-pub trait ServerDb: Clone + Send + Sync + 'static {
+pub trait ServerDb: Send + Sync + 'static {
     // --- accounts and devices ---------------------------------------------------------------
     /// Creates the user and their first device. `UsernameTaken` when the name is in use.
     async fn create_user(&self, user: NewUser, device: NewDevice) -> Result<UserRow, DbError>;

@@ -91,6 +91,8 @@ CREATE TABLE changes (
     PRIMARY KEY (group_id, seq),
     UNIQUE (group_id, record_id)
 ) STRICT;
+-- a delete fans out to every group that holds the record
+CREATE INDEX changes_record ON changes(record_id);
 
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -115,10 +115,27 @@ pub struct CreateInvite {
 pub struct InviteCreated {
     pub invite: Invite,
     pub code: String,
-    /// `daka://join/<server>/<code>`, for the app.
+    /// `daka://join/<code>?server=<url-encoded server URL>`: opens the app's join dialog.
     pub app_link: String,
-    /// The server's web page for the invite, when it knows its public URL.
-    pub web_link: Option<String>,
+}
+
+/// `POST /v1/invites/preview`: where an invite code leads, before joining.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InviteCode {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitePreview {
+    pub group_name: String,
+    pub tz: String,
+    pub deadline: String,
+    pub member_count: u32,
+    /// Days of history a new member shares on joining.
+    pub shares_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
