@@ -56,7 +56,9 @@ struct Active {
     created_dirs: Vec<PathBuf>,
     layers: Layers,
     dns_flushed: bool,
-    fingerprint: Vec<Option<Stamp>>,
+    /// The stamps the last pass verified the files under ([`Applied`](crate::layers::Applied));
+    /// `None`: check at the next tick.
+    fingerprint: Option<Vec<Option<Stamp>>>,
     last_check_ms: u64,
 }
 
@@ -161,7 +163,8 @@ impl Service {
             self.end();
             return POLL;
         }
-        let changed = self.enforcer.fingerprint(active.firefox_owned) != active.fingerprint;
+        let changed =
+            active.fingerprint.as_ref() != Some(&self.enforcer.fingerprint(active.firefox_owned));
         let due = now.boot_ms.saturating_sub(active.last_check_ms) >= CHECK_EVERY_MS;
         if changed || due {
             if changed {
@@ -242,7 +245,7 @@ impl Service {
             created_dirs,
             layers: Layers::default(),
             dns_flushed: false,
-            fingerprint: Vec::new(),
+            fingerprint: None,
             last_check_ms: now.boot_ms,
         });
         self.repair(now, false);
@@ -271,7 +274,9 @@ impl Service {
         if let Some(flushed) = applied.dns_flushed {
             active.dns_flushed = flushed;
         }
-        active.fingerprint = self.enforcer.fingerprint(active.firefox_owned);
+        // What `apply` verified, not a fresh stat: a file replaced since then must not be
+        // taken for the one just written (see the `layers` docs).
+        active.fingerprint = applied.fingerprint;
         active.last_check_ms = now.boot_ms;
     }
 

@@ -8,33 +8,19 @@ use std::path::Path;
 
 use daka_focus::hosts;
 
-use super::{LayerError, write_file};
-
-/// The file's bytes; a missing file reads as empty (the block then creates it).
-pub(crate) fn read(path: &Path) -> io::Result<Vec<u8>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(bytes),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
-}
+use super::{LayerError, Settled, read_file, settle, write_file};
 
 /// Fails if a block could not be written: a broken section, or an unreadable file.
 pub(crate) fn precheck(path: &Path) -> Result<(), LayerError> {
-    let current = read(path)?;
+    let current = read_file(path)?;
     hosts::remove(&current)?;
     Ok(())
 }
 
-/// Makes the file hold a section for exactly `sites`; true if it was rewritten.
-pub(crate) fn ensure(path: &Path, sites: &[String]) -> Result<bool, LayerError> {
-    let current = read(path)?;
-    let wanted = hosts::apply(&current, sites)?;
-    if wanted == current {
-        return Ok(false);
-    }
-    write_file(path, &wanted)?;
-    Ok(true)
+/// Makes the file hold a section for exactly `sites` (`Ok(true)` if it was rewritten), and
+/// records the stamp it was verified under (see [`settle`]).
+pub(crate) fn ensure(path: &Path, sites: &[String]) -> Settled<LayerError> {
+    settle(path, |current| Ok(hosts::apply(current, sites)?), write_file)
 }
 
 /// Takes the section out; true if the file was rewritten. A broken section is left alone

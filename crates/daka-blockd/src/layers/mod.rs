@@ -6,6 +6,15 @@
 //! keeping mode and owner) only if it differs. So applying is also the repair after tampering,
 //! and applying twice writes nothing the second time. New files are created 0644 and new
 //! directories 0755 so browsers and resolvers running as users can read them.
+//!
+//! Change detection compares [`Stamp`]s, and the stamp a pass records for a file is the one it
+//! had just *before* the read that found the wanted bytes in it ([`settle`]), never one taken
+//! after a write. A stamp taken after writing can already be of someone else's file, renamed
+//! over ours in the moment between our rename and the stat (the directory fsync in between
+//! makes that moment milliseconds long); it would then be trusted as ours and the tampering go
+//! unnoticed until the 15 s check. Stamped before the read, any later change makes the file's
+//! stamp differ from the recorded one, so the next tick looks again; a change between the stamp
+//! and the read costs one needless look at most.
 
 use std::fs;
 use std::io;
@@ -74,17 +83,79 @@ pub enum LayerError {
 }
 
 /// The result of [`Enforcer::apply`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
     pub layers: Layers,
     /// The hosts file was rewritten.
     pub hosts_changed: bool,
     /// `Some(flushed)` if the DNS cache was flushed (or tried) because the hosts file changed.
     pub dns_flushed: Option<bool>,
+    /// The stamps the files had when this pass last read them, in [`Enforcer::fingerprint`]'s
+    /// order: while the files keep these stamps, they are as this pass left them. `None` if a
+    /// file was changed again after each of [`MAX_WRITES`] writes: nothing was verified, so the
+    /// next tick must check again whatever the stamps say.
+    pub fingerprint: Option<Vec<Option<Stamp>>>,
+}
+
+/// How many times one pass rewrites a file that is changed again right after each write before
+/// it leaves the file to the next tick (a second later). Bounded so that someone replacing the
+/// file in a loop cannot hold the daemon's lock, and with it every socket request, for long.
+pub(crate) const MAX_WRITES: usize = 3;
+
+/// What [`settle`] did to one file.
+#[derive(Debug)]
+pub(crate) struct Settled<E> {
+    /// `Ok(true)` if the file was written, `Ok(false)` if it already held the wanted bytes, or
+    /// why it could not be read, computed or written.
+    pub(crate) result: Result<bool, E>,
+    /// The stamp the file had just before its last read (the inner `None`: it was missing).
+    /// After an error that is the version the error is about, which the next change or the
+    /// 15 s check retries. `None` if the file changed again after every write.
+    pub(crate) seen: Option<Option<Stamp>>,
+}
+
+/// Makes the file at `path` hold `wanted(its current bytes)`, writing with `write`, and records
+/// the stamp its content was verified under (see the module docs for why that order).
+///
+/// Each round stamps the file, reads it and compares; only a mismatch writes, and every write
+/// is followed by another round, so the stamp returned is always one under which the wanted
+/// bytes were read back. A missing file reads as empty.
+pub(crate) fn settle<E: From<io::Error>>(
+    path: &Path,
+    wanted: impl Fn(&[u8]) -> Result<Vec<u8>, E>,
+    mut write: impl FnMut(&Path, &[u8]) -> io::Result<()>,
+) -> Settled<E> {
+    let mut written = false;
+    for writes in 0..=MAX_WRITES {
+        let seen = Some(stamp(path));
+        let read = read_file(path).map_err(E::from);
+        let (current, wanted) = match read.and_then(|c| wanted(&c).map(|w| (c, w))) {
+            Ok(both) => both,
+            Err(e) => return Settled { result: Err(e), seen },
+        };
+        if wanted == current {
+            return Settled { result: Ok(written), seen };
+        }
+        if writes == MAX_WRITES {
+            break;
+        }
+        if let Err(e) = write(path, &wanted) {
+            return Settled { result: Err(e.into()), seen };
+        }
+        written = true;
+    }
+    tracing::warn!(
+        "{} changed again after each of {MAX_WRITES} repairs; checking it at the next tick",
+        path.display()
+    );
+    Settled { result: Ok(written), seen: None }
 }
 
 /// What identifies a file's current version without reading it: a rename-replacement changes
 /// the inode, an in-place edit the size or mtime, a chmod the mode.
+///
+/// The daemon compares the stamps of all watched files (in [`Enforcer::fingerprint`]'s order)
+/// with the ones its last pass verified ([`Applied::fingerprint`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     dev: u64,
@@ -163,23 +234,27 @@ impl Enforcer {
     pub fn apply(&self, sites: &[String], firefox_owned: bool) -> Applied {
         let mut layers = Layers::default();
         let mut hosts_changed = false;
-        match hosts::ensure(&self.paths.hosts(), sites) {
+        let hosts = hosts::ensure(&self.paths.hosts(), sites);
+        match hosts.result {
             Ok(changed) => {
                 hosts_changed = changed;
                 layers.hosts = LayerState::Active;
             }
             Err(e) => tracing::error!("hosts layer: {e}"),
         }
+        // Pushed in `fingerprint`'s order: hosts, then `policy_files(firefox_owned)`.
+        let mut seen = vec![hosts.seen];
         let chromium = policies::chromium_json(sites);
-        layers.chromium = ensure_file(&self.paths.chromium_policy(), &chromium);
-        layers.chrome = ensure_file(&self.paths.chrome_policy(), &chromium);
+        layers.chromium = ensure_file(&self.paths.chromium_policy(), &chromium, &mut seen);
+        layers.chrome = ensure_file(&self.paths.chrome_policy(), &chromium, &mut seen);
         layers.firefox = if firefox_owned {
-            ensure_file(&self.paths.firefox_policy(), &policies::firefox_json(sites))
+            let firefox = policies::firefox_json(sites);
+            ensure_file(&self.paths.firefox_policy(), &firefox, &mut seen)
         } else {
             LayerState::Skipped
         };
         let dns_flushed = hosts_changed.then(|| self.flush());
-        Applied { layers, hosts_changed, dns_flushed }
+        Applied { layers, hosts_changed, dns_flushed, fingerprint: seen.into_iter().collect() }
     }
 
     /// Removes every layer: the hosts section, Daka's policy files (Firefox's only if
@@ -237,12 +312,12 @@ impl Enforcer {
     }
 }
 
-fn ensure_file(path: &Path, bytes: &[u8]) -> LayerState {
-    if fs::read(path).is_ok_and(|current| current == bytes) {
-        return LayerState::Active;
-    }
-    match write_file(path, bytes) {
-        Ok(()) => LayerState::Active,
+/// Makes the policy file at `path` hold `bytes`, pushing what [`settle`] saw of it to `seen`.
+fn ensure_file(path: &Path, bytes: &[u8], seen: &mut Vec<Option<Option<Stamp>>>) -> LayerState {
+    let settled = settle(path, |_| Ok::<_, io::Error>(bytes.to_vec()), write_file);
+    seen.push(settled.seen);
+    match settled.result {
+        Ok(_) => LayerState::Active,
         Err(e) => {
             tracing::error!("cannot write {}: {e}", path.display());
             LayerState::Off
@@ -255,6 +330,15 @@ fn remove_file(path: &Path) {
         Ok(()) => tracing::info!("removed {}", path.display()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => tracing::error!("cannot remove {}: {e}", path.display()),
+    }
+}
+
+/// The file's bytes; a missing file reads as empty (applying then creates it).
+pub(crate) fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
     }
 }
 

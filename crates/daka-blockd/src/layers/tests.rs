@@ -52,6 +52,7 @@ fn apply_writes_every_layer_and_remove_takes_exactly_them_away() {
         firefox: LayerState::Active,
     };
     assert_eq!(applied.layers, all_active);
+    assert_eq!(applied.fingerprint, Some(e.fingerprint(true)), "what was written is recorded");
 
     let hosts = fs::read(e.paths().hosts()).unwrap();
     assert!(hosts.starts_with(HOSTS));
@@ -71,6 +72,7 @@ fn apply_writes_every_layer_and_remove_takes_exactly_them_away() {
     assert!(!again.hosts_changed);
     assert_eq!(again.dns_flushed, None);
     assert_eq!(e.fingerprint(true), stamps);
+    assert_eq!(again.fingerprint, Some(stamps));
 
     assert!(e.remove(true, &created));
     assert_eq!(snapshot(dir.path()), before);
@@ -129,6 +131,8 @@ fn a_broken_section_fails_the_precheck_and_is_never_touched() {
     assert!(matches!(e.precheck(), Err(LayerError::Hosts(HostsError::BrokenSection))));
     let applied = e.apply(&sites(), true);
     assert_eq!(applied.layers.hosts, LayerState::Off);
+    // The broken file is recorded as seen: only a change to it (or the 15 s check) retries.
+    assert_eq!(applied.fingerprint, Some(e.fingerprint(true)));
     assert!(!e.remove(true, &e.missing_dirs(true)));
     assert_eq!(fs::read(e.paths().hosts()).unwrap(), broken);
     drop(dir);
@@ -183,5 +187,64 @@ fn tampering_changes_the_fingerprint_and_apply_repairs_it() {
     fs::write(&temp, b"x").unwrap();
     e.remove(true, &[]);
     assert!(!temp.exists());
+    drop(dir);
+}
+
+/// Renames a copy of `HOSTS` over `path`, as an editor saving it does.
+fn replace_by_rename(path: &Path) -> io::Result<()> {
+    let tmp = path.with_file_name("hosts.edit");
+    fs::write(&tmp, HOSTS)?;
+    fs::rename(&tmp, path)
+}
+
+fn with_section(current: &[u8]) -> Result<Vec<u8>, LayerError> {
+    Ok(daka_focus::hosts::apply(current, &sites())?)
+}
+
+#[test]
+fn a_replacement_right_after_the_write_is_repaired_and_not_taken_for_it() {
+    let (dir, e) = setup();
+    let path = e.paths().hosts();
+    let mut writes = 0;
+    // The replacement lands after our rename and before anything else looks at the file: the
+    // moment a stamp taken after the write would have recorded it as ours.
+    let settled = settle(&path, with_section, |p, bytes| {
+        write_file(p, bytes)?;
+        writes += 1;
+        if writes == 1 { replace_by_rename(p) } else { Ok(()) }
+    });
+    assert_eq!(writes, 2, "the replacement was seen and repaired in the same pass");
+    assert!(matches!(settled.result, Ok(true)), "{settled:?}");
+    let now = fs::read(&path).unwrap();
+    assert!(now.starts_with(HOSTS) && daka_focus::hosts::has_section(&now));
+    assert_eq!(settled.seen, Some(stamp(&path)), "the stamp recorded is the repaired file's");
+    drop(dir);
+}
+
+#[test]
+fn a_file_replaced_after_every_write_is_left_unverified_for_the_next_tick() {
+    let (dir, e) = setup();
+    let path = e.paths().hosts();
+    let mut writes = 0;
+    let settled = settle(&path, with_section, |p, bytes| {
+        write_file(p, bytes)?;
+        writes += 1;
+        replace_by_rename(p)
+    });
+    assert_eq!(writes, MAX_WRITES);
+    assert!(matches!(settled.result, Ok(true)), "{settled:?}");
+    assert_eq!(settled.seen, None, "nothing verified, so nothing to compare with");
+    assert_eq!(fs::read(&path).unwrap(), HOSTS);
+    drop(dir);
+}
+
+#[test]
+fn a_file_already_as_wanted_is_stamped_without_a_write() {
+    let (dir, e) = setup();
+    let path = e.paths().hosts();
+    let before = stamp(&path);
+    let settled = settle(&path, |c| Ok::<_, io::Error>(c.to_vec()), |_, _| panic!("no write"));
+    assert!(matches!(settled.result, Ok(false)), "{settled:?}");
+    assert_eq!(settled.seen, Some(before));
     drop(dir);
 }

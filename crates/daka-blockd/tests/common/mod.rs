@@ -123,14 +123,23 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
     out
 }
 
-/// Waits until `cond` holds, up to `limit`; returns how long it took.
-pub fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> Option<Duration> {
+/// Waits until `cond` holds, up to `limit`, looking every 25 ms; returns how long it took.
+pub fn wait_for(limit: Duration, cond: impl FnMut() -> bool) -> Option<Duration> {
+    poll(limit, Duration::from_millis(25), cond)
+}
+
+/// [`wait_for`] looking every 0.2 ms, for a test that must act within a moment of a change.
+pub fn wait_closely(limit: Duration, cond: impl FnMut() -> bool) -> Option<Duration> {
+    poll(limit, Duration::from_micros(200), cond)
+}
+
+fn poll(limit: Duration, every: Duration, mut cond: impl FnMut() -> bool) -> Option<Duration> {
     let start = Instant::now();
     while start.elapsed() < limit {
         if cond() {
             return Some(start.elapsed());
         }
-        std::thread::sleep(Duration::from_millis(25));
+        std::thread::sleep(every);
     }
     None
 }
