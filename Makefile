@@ -131,6 +131,10 @@ bench: ui
 	@echo "[bench] app blocking: kill latency and the watcher's CPU (about 90 s)"
 	cargo build --release -p daka-focus --example watcher_bench
 	$(CARGO_TARGET_DIR)/release/examples/watcher_bench
+	@echo "[bench] group server: 200 clients on SQLite and PostgreSQL, next to a raw insert loop"
+	cargo build --release -p daka-server -p daka-bench-server
+	pg=$$(mktemp -d) && url=$$(scripts/pg-cluster.sh start $$pg/c) && \
+		{ $(CARGO_TARGET_DIR)/release/daka-bench-server --pg "$$url"; status=$$?; scripts/pg-cluster.sh stop $$pg/c; exit $$status; }
 	@echo "[bench] focus timer drift: a 10-minute countdown with the window hidden (10 minutes)"
 	$(MAKE) --no-print-directory e2e-build
 	DAKA_APP_BIN=$(CARGO_TARGET_DIR)/debug/daka $(XVFB) node bench/focus_drift.mjs

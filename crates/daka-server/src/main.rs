@@ -26,6 +26,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), String> {
+    // Before anything slow: a SIGTERM from here on stops the server gracefully.
+    let shutdown = shutdown_signal();
     let db: Arc<dyn ServerDb> = match config.database() {
         Database::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -53,7 +55,7 @@ async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let addr = server.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, "daka-server listening");
-    server.run(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    server.run(shutdown).await.map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

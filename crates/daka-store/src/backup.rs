@@ -142,6 +142,13 @@ impl Store {
         let source = paths::backup_dir(&data_dir).join(file_name);
         check_backup(&source).await?;
         snapshot(&self, BackupKind::PreRestore, now).await?;
+        // The clock of the copy being replaced: versions it stamped (and perhaps pushed to the
+        // group server) must stay below every version written after the restore.
+        let clock_before = {
+            let mut conn = self.pool().acquire().await?;
+            crate::repo::meta::last_version(&mut conn).await?
+        };
+        let clock = std::sync::Arc::clone(self.clock());
         self.close().await;
         let db = paths::db_path(&data_dir);
         let tmp = data_dir.join(".daka.sqlite3.restore");
@@ -156,7 +163,16 @@ impl Store {
             }
         }
         std::fs::rename(&tmp, &db).map_err(|e| StoreError::io(&db, e))?;
-        Store::open(&data_dir, now).await
+        let store = Store::open(&data_dir, now).await?.with_clock(clock);
+        // Sync after a restore (tests/sync.rs): the outbox is rewound, and `next_batch`'s floor
+        // rule keeps wire numbers safe (rows the server applied are dropped, new numbers start
+        // above its last one). Versions: the clock ticks from wall time, is observed on every
+        // pull, and here takes the replaced copy's last version, so no edit after the restore
+        // can sort before one made before it.
+        let mut tx = store.begin_write().await?;
+        crate::repo::meta::observe_version(&mut tx, clock_before).await?;
+        tx.commit_outside_records().await?;
+        Ok(store)
     }
 }
 

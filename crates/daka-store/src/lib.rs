@@ -18,6 +18,7 @@ mod profile;
 mod records;
 mod repo;
 mod store;
+mod sync;
 mod timetable;
 
 pub use backup::{BackupInfo, BackupKind};
@@ -26,3 +27,4 @@ pub use export::ExportSummary;
 pub use focus::{BlockedApp, FocusSession};
 pub use import::{ImportMode, ImportPhase, ImportProgress, ImportReport};
 pub use store::{Snapshot, Store};
+pub use sync::{FingerprintCheck, SyncAccount};

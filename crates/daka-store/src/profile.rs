@@ -75,6 +75,11 @@ impl Store {
         settings::put(&mut tx, keys::WAKE_TIME_MIN, &valid.profile.wake_time, &stamp).await?;
         settings::put(&mut tx, keys::STARTED_ON, &started_on, &stamp).await?;
         let snapshot = require_profile(&mut tx).await?;
+        // Without an account these are not queued: connecting one queues every subject anyway
+        // (and a fresh profile's outbox stays empty).
+        if crate::repo::sync::next_wire_seq(&mut tx).await?.is_some() {
+            crate::sync::queue_subject_changes(&mut tx, &[], &snapshot.subjects, &stamp).await?;
+        }
         tx.commit().await?;
         Ok(snapshot)
     }
@@ -146,6 +151,7 @@ impl Store {
             }
         }
         let snapshot = require_profile(&mut tx).await?;
+        crate::sync::queue_subject_changes(&mut tx, &existing, &snapshot.subjects, &stamp).await?;
         tx.commit().await?;
         Ok(snapshot)
     }

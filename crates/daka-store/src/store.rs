@@ -1,9 +1,10 @@
 //! The [`Store`] handle: opening, transactions, consistent snapshots.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use daka_core::clock::{Clock, SystemClock};
 use daka_core::day_rules::DayRules;
 use daka_core::ids::DeviceId;
 use daka_core::lang::Lang;
@@ -22,9 +23,13 @@ use crate::repo::{Stamp, day_rules, exams, meta, settings, subjects, to_millis};
 pub struct Store {
     pool: SqlitePool,
     data_dir: PathBuf,
-    device_id: DeviceId,
+    /// Shared by the clones: a data folder found copied elsewhere gets a new one
+    /// ([`Store::check_sync_fingerprint`]).
+    device_id: Arc<Mutex<DeviceId>>,
     pre_migrate_backup: Option<PathBuf>,
     cache: Arc<RecordsCache>,
+    /// Where the sync engine's calls read "now" (the `SyncStore` methods take no time).
+    clock: Arc<dyn Clock>,
 }
 
 /// Everything the settings and Today views read, taken in one read transaction so the parts
@@ -49,10 +54,22 @@ impl Store {
         Ok(Self {
             pool,
             data_dir: data_dir.to_owned(),
-            device_id,
+            device_id: Arc::new(Mutex::new(device_id)),
             pre_migrate_backup,
             cache: Arc::default(),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Uses `clock` for what the sync engine asks without giving a time (which outbox rows are
+    /// too old to send). The real clock by default; the app passes its own (pinned in tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
@@ -64,7 +81,12 @@ impl Store {
     }
 
     pub fn device_id(&self) -> DeviceId {
-        self.device_id
+        *self.device_id.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes a device id just written to `meta` (after the transaction that wrote it committed).
+    pub(crate) fn set_device_id(&self, id: DeviceId) {
+        *self.device_id.lock().unwrap_or_else(PoisonError::into_inner) = id;
     }
 
     /// The backup made before migrating at this start, if any.
@@ -95,7 +117,7 @@ impl Store {
     ) -> Result<Stamp> {
         let now_millis = to_millis(now);
         let version = meta::next_version(tx, now_millis).await?;
-        Ok(Stamp { now_millis, version, device_id: self.device_id })
+        Ok(Stamp { now_millis, version, device_id: self.device_id() })
     }
 
     pub async fn snapshot(&self) -> Result<Snapshot> {

@@ -11,6 +11,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// How many days before the member's today a dated record (punch-in, day mark) may be: the
+/// server refuses older ones (`date_out_of_window`), so the app drops them unsent.
+pub const MAX_DAYS_BACK: i64 = 400;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

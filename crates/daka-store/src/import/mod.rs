@@ -130,7 +130,10 @@ impl Store {
         // A copy to go back to, made before anything changes.
         snapshot(self, BackupKind::PreImport, now).await?;
         let mut tx = self.begin_write().await?;
-        let report = write::write_all(&mut tx, &records, total, progress).await?;
+        let mut touched = crate::sync::Touched::default();
+        let report = write::write_all(&mut tx, &records, total, progress, &mut touched).await?;
+        // Imported punch-ins, subjects and day marks reach the group server like any write.
+        crate::sync::queue_touched(&mut tx, &touched, crate::repo::to_millis(now)).await?;
         // Two templates may now claim one weekday (one from here, one from the archive).
         timetable::settle_weekdays(self, &mut tx, now).await?;
         let violations: Vec<(String,)> =

@@ -9,6 +9,7 @@ use sqlx::sqlite::SqliteArguments;
 use sqlx::{Sqlite, Transaction};
 
 use crate::error::{Result, StoreError};
+use crate::sync::Touched;
 
 use super::{ImportPhase, ImportProgress, ImportReport, KNOWN_SETTINGS};
 
@@ -21,11 +22,13 @@ fn tally(report: &mut ImportReport, existed: bool, changed: u64) {
     }
 }
 
+/// Writes every record; `touched` collects the synced records written (for the outbox).
 pub(super) async fn write_all(
     tx: &mut Transaction<'static, Sqlite>,
     records: &[Record],
     total: u32,
     progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    touched: &mut Touched,
 ) -> Result<ImportReport> {
     let mut report = ImportReport { records: total, ..ImportReport::default() };
     // Subjects matched by name to a different live subject here take that subject's id.
@@ -149,6 +152,9 @@ pub(super) async fn write_all(
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
+                if done.rows_affected() > 0 {
+                    touched.subjects.push(id.clone());
+                }
                 tally(&mut report, existed, done.rows_affected());
             }
             Record::Goal {
@@ -232,6 +238,7 @@ pub(super) async fn write_all(
                 .await
                 .map_err(fail)?;
                 if done.rows_affected() > 0 {
+                    touched.punch_ins.push(id.clone());
                     sqlx::query("DELETE FROM punch_in_minutes WHERE punch_in_id = ?1")
                         .bind(id)
                         .execute(&mut **tx)
@@ -301,11 +308,14 @@ pub(super) async fn write_all(
                             continue;
                         }
                         sqlx::query("UPDATE day_status SET deleted_utc = ?2 WHERE id = ?1")
-                            .bind(other_id)
+                            .bind(&other_id)
                             .bind(meta.updated_utc)
                             .execute(&mut **tx)
                             .await
                             .map_err(fail)?;
+                        // Its tombstone keeps its old version; the delete is sent at the
+                        // version of the mark that replaced it, so it wins on the server.
+                        touched.replaced_day_status.push((other_id, meta.version));
                     }
                 }
                 let done = sqlx::query(
@@ -323,6 +333,9 @@ pub(super) async fn write_all(
                 .execute(&mut **tx)
                 .await
                 .map_err(fail)?;
+                if done.rows_affected() > 0 {
+                    touched.day_status.push(id.clone());
+                }
                 tally(&mut report, existed, done.rows_affected());
             }
             Record::TimetableTemplate { .. }

@@ -38,15 +38,45 @@ pub(crate) async fn device_id(conn: &mut SqliteConnection) -> Result<DeviceId> {
     Ok(id)
 }
 
-/// The version for a write at `now_millis`. Must run inside the write's transaction: the clock
-/// is persisted with the write, so versions stay monotonic across restarts and clock changes.
-pub(crate) async fn next_version(conn: &mut SqliteConnection, now_millis: i64) -> Result<i64> {
+/// Gives this installation a new device id (its data was found copied to another place: two
+/// copies must not write under one id). Returns it; the caller updates the open store.
+pub(crate) async fn new_device_id(conn: &mut SqliteConnection) -> Result<DeviceId> {
+    let id = DeviceId::generate();
+    put(conn, DEVICE_ID, &id.to_string()).await?;
+    Ok(id)
+}
+
+async fn hlc(conn: &mut SqliteConnection) -> Result<Hlc> {
     let last = match get(conn, HLC).await? {
         Some(raw) => raw.parse::<i64>().map_err(|_| StoreError::corrupt(format!("hlc {raw:?}")))?,
         None => 0,
     };
-    let mut hlc = Hlc::from_last(last);
+    Ok(Hlc::from_last(last))
+}
+
+/// The clock's last value (0 before the first write).
+pub(crate) async fn last_version(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(hlc(conn).await?.last())
+}
+
+/// The version for a write at `now_millis`. Must run inside the write's transaction: the clock
+/// is persisted with the write, so versions stay monotonic across restarts and clock changes.
+pub(crate) async fn next_version(conn: &mut SqliteConnection, now_millis: i64) -> Result<i64> {
+    let mut hlc = hlc(conn).await?;
     let version = hlc.tick(now_millis);
     put(conn, HLC, &version.to_string()).await?;
     Ok(version)
+}
+
+/// Takes a version written elsewhere (pulled from a group, imported, or stamped by the copy a
+/// backup replaced) into account, so every later local write sorts after it. Persisted in the
+/// caller's transaction, like a tick.
+pub(crate) async fn observe_version(conn: &mut SqliteConnection, remote: i64) -> Result<()> {
+    let mut hlc = hlc(conn).await?;
+    let before = hlc.last();
+    hlc.observe(remote);
+    if hlc.last() != before {
+        put(conn, HLC, &hlc.last().to_string()).await?;
+    }
+    Ok(())
 }

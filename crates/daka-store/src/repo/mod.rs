@@ -14,6 +14,7 @@ pub(crate) mod progress;
 pub(crate) mod punch_ins;
 pub(crate) mod settings;
 pub(crate) mod subjects;
+pub(crate) mod sync;
 pub(crate) mod timetable;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -1,0 +1,191 @@
+//! The real store syncing through a real daka-server on 127.0.0.1 (port 0): two members on
+//! two data folders, a group, a punch-in that reaches the other's board, and a punch-in made
+//! while the server is down that arrives later and still counts as on time.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use common::{draft, onboarding};
+use daka_core::lang::Lang;
+use daka_core::punch_in::{MinutesInput, PunchInInput};
+use daka_server::{App, Server};
+use daka_store::Store;
+use daka_sync::{Session, SyncPhase};
+use daka_wire::{CreateGroup, CreateInvite, JoinGroup, ShareSettings, SignUp};
+use tempfile::TempDir;
+
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn serve(db_path: &std::path::Path, addr: SocketAddr) -> (SocketAddr, Running) {
+    let db = daka_server_sqlite::SqliteDb::open(db_path).await.unwrap();
+    let mut last = None;
+    for _ in 0..50 {
+        match Server::bind(App::new(Arc::new(db.clone()), Default::default()), addr).await {
+            Ok(server) => {
+                let addr = server.local_addr().unwrap();
+                let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                let task = tokio::spawn(server.run(async move {
+                    let _ = stopped.await;
+                }));
+                return (addr, Running { stop, task });
+            }
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("cannot bind {addr}: {last:?}");
+}
+
+async fn member(dir: &TempDir, name: &str) -> (Store, Session<Store>) {
+    let store = Store::open(dir.path(), Utc::now()).await.unwrap();
+    let mut input = onboarding();
+    input.subjects = vec![draft("数学一", "#12a594"), draft("英语一", "#3e63dd")];
+    input.time_zone = "Asia/Shanghai".into();
+    store.complete_onboarding(&input, Utc::now()).await.unwrap();
+    let session = Session::new(
+        Arc::new(store.clone()),
+        dir.path().to_owned(),
+        format!("test:{name}"),
+        Lang::ZhCn,
+    )
+    .with_token_file_only();
+    (store, session)
+}
+
+fn sign_up(name: &str) -> SignUp {
+    SignUp {
+        username: name.into(),
+        password: "correct horse battery".into(),
+        nickname: format!("{name}同学"),
+        device_name: "笔记本".into(),
+        invite: None,
+    }
+}
+
+async fn punch_in(store: &Store, minutes: f64) {
+    let profile = store.profile().await.unwrap();
+    let subjects = profile.subjects;
+    let today = profile.day_rules.logical_date(Utc::now());
+    let input = PunchInInput {
+        id: None,
+        date: today.to_string(),
+        repair: false,
+        minutes: vec![MinutesInput {
+            subject_id: subjects[0].id.to_string(),
+            minutes: Some(minutes),
+        }],
+        goals_done: vec![],
+        note: String::new(),
+        mood: None,
+        photos: vec![],
+    };
+    store.save_punch_in(&input, Utc::now()).await.unwrap();
+}
+
+/// Waits (bounded) until `check` passes, re-triggering the session's sync now and then.
+async fn eventually<F, Fut>(session: &Session<Store>, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..150 {
+        if check().await {
+            return;
+        }
+        session.trigger().await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later() {
+    let server_dir = TempDir::new().unwrap();
+    let db_path = server_dir.path().join("server.sqlite");
+    let (addr, running) = serve(&db_path, "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let (_store_a, a) = member(&dir_a, "xiaoli").await;
+    let (store_b, b) = member(&dir_b, "xiaowang").await;
+    a.sign_up(&url, sign_up("xiaoli")).await.unwrap();
+    b.sign_up(&url, sign_up("xiaowang")).await.unwrap();
+    let client_a = a.client().await.unwrap();
+    // A next-morning deadline (05:59) is after every study day's end, so "on time" below holds
+    // whatever hour the test runs at.
+    let group = client_a
+        .create_group(&CreateGroup {
+            name: "考研小组".into(),
+            tz: "Asia/Shanghai".into(),
+            deadline: "05:59".into(),
+            share: ShareSettings::default(),
+        })
+        .await
+        .unwrap();
+    let invite = client_a
+        .create_invite(group.id, &CreateInvite { max_uses: 5, expires_in_hours: 24 })
+        .await
+        .unwrap();
+    b.client()
+        .await
+        .unwrap()
+        .join(&JoinGroup { code: invite.code, share: ShareSettings::default() })
+        .await
+        .unwrap();
+
+    punch_in(&store_b, 90.0).await;
+    b.trigger().await;
+    eventually(&b, "B's punch-in on A's board", || {
+        let client_a = client_a.clone();
+        async move {
+            let board = client_a.board(group.id, None).await.unwrap();
+            board.entries.iter().any(|e| {
+                e.nickname == "xiaowang同学"
+                    && e.total_minutes == 90
+                    && e.minutes[0].subject == "数学一"
+            })
+        }
+    })
+    .await;
+
+    // The server goes down; B punches in anyway; the state says offline and nothing is lost.
+    running.stop.send(()).unwrap();
+    running.task.await.unwrap().unwrap();
+    punch_in(&store_b, 30.0).await;
+    b.trigger().await;
+    let mut state = b.state().await.unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        state.wait_for(|s| s.phase == SyncPhase::Offline && s.pending > 0),
+    )
+    .await
+    .expect("the state says offline with work waiting")
+    .unwrap();
+    let message = state.borrow().message.clone().unwrap();
+    assert!(message.contains("连不上"), "{message}");
+
+    // Back on the same address: the waiting punch-in arrives, on time, and nothing doubles.
+    let (_, _running) = serve(&db_path, addr).await;
+    eventually(&b, "the offline punch-in after the server came back", || {
+        let client_a = client_a.clone();
+        async move {
+            let board = client_a.board(group.id, None).await.unwrap();
+            board
+                .entries
+                .iter()
+                .any(|e| e.nickname == "xiaowang同学" && e.total_minutes == 120 && e.on_time)
+        }
+    })
+    .await;
+    let board = client_a.board(group.id, None).await.unwrap();
+    assert_eq!(board.entries.iter().filter(|e| e.nickname == "xiaowang同学").count(), 1);
+    assert!(board.jielong_text.contains("xiaowang同学 数学一 2h ✅"), "{}", board.jielong_text);
+}

@@ -1,0 +1,221 @@
+//! The signed-in account and its sync loop, as one service the app holds: resume at start,
+//! sign up or in (a new device each time), sign out, and hand out the client for group calls.
+//!
+//! Invariants: the token is only ever in the [`TokenStore`] (keychain or 0600 file), never in
+//! the database; a data folder found on another computer (its fingerprint changed) is signed
+//! out so that it registers as a new device instead of sharing one device's sequence numbers
+//! with its original; at most one [`Runner`] runs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use daka_core::lang::Lang;
+use daka_wire::{Session as WireSession, SignIn, SignUp};
+use tokio::sync::{Mutex, watch};
+use uuid::Uuid;
+
+use crate::client::{Client, Credentials, SyncError};
+use crate::runner::{Runner, RunnerHandle, SyncState};
+use crate::store::{StoreFailure, SyncStore};
+use crate::token_store::{TokenPlace, TokenStore};
+
+/// The account this installation is signed in to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub server: String,
+    pub user_id: Uuid,
+    pub device_id: Uuid,
+    pub username: String,
+    pub nickname: String,
+}
+
+/// What the local store keeps about the account (never the token).
+#[async_trait]
+pub trait AccountStore: SyncStore {
+    async fn account(&self) -> Result<Option<Account>, StoreFailure>;
+    /// Records a newly signed-in account; a new server device numbers its mutations from 1.
+    async fn connect(&self, account: &Account, fingerprint: &str) -> Result<(), StoreFailure>;
+    async fn disconnect(&self) -> Result<(), StoreFailure>;
+    /// False when the data folder now lives elsewhere than when it connected (copied to
+    /// another computer, moved): the store has then dropped the account.
+    async fn same_place(&self, fingerprint: &str) -> Result<bool, StoreFailure>;
+}
+
+/// Why there is no running account after [`Session::resume`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resumed {
+    SignedIn {
+        account: Account,
+        token_place: TokenPlace,
+    },
+    NotSignedIn,
+    /// The data folder was copied or moved: sign in again, as a new device.
+    MovedHere,
+    /// The account is known but its token is gone (keychain cleared): sign in again.
+    TokenMissing {
+        account: Account,
+    },
+}
+
+struct Active {
+    account: Account,
+    client: Client,
+    runner: RunnerHandle,
+}
+
+pub struct Session<S: AccountStore> {
+    store: Arc<S>,
+    data_dir: PathBuf,
+    fingerprint: String,
+    lang: Lang,
+    file_only: bool,
+    active: Mutex<Option<Active>>,
+}
+
+impl<S: AccountStore> std::fmt::Debug for Session<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("data_dir", &self.data_dir).finish_non_exhaustive()
+    }
+}
+
+fn token_key(server: &str, user: Uuid) -> String {
+    format!("{user}@{server}")
+}
+
+impl<S: AccountStore> Session<S> {
+    /// `fingerprint` names where the data lives (machine id and data folder, hashed by the app).
+    pub fn new(store: Arc<S>, data_dir: PathBuf, fingerprint: String, lang: Lang) -> Self {
+        Session { store, data_dir, fingerprint, lang, file_only: false, active: Mutex::new(None) }
+    }
+
+    /// Never ask the OS keychain (tests; machines where asking it hangs).
+    pub fn with_token_file_only(mut self) -> Self {
+        self.file_only = true;
+        self
+    }
+
+    fn tokens(&self, server: &str, user: Uuid) -> TokenStore {
+        let store = TokenStore::new(&self.data_dir, &token_key(server, user));
+        if self.file_only { store.file_only() } else { store }
+    }
+
+    /// At app start: picks the account back up and starts syncing, unless the data folder was
+    /// copied here from elsewhere or the token is gone.
+    pub async fn resume(&self) -> Result<Resumed, SyncError> {
+        let Some(account) = self.store.account().await? else { return Ok(Resumed::NotSignedIn) };
+        if !self.store.same_place(&self.fingerprint).await? {
+            self.tokens(&account.server, account.user_id).delete();
+            return Ok(Resumed::MovedHere);
+        }
+        let tokens = self.tokens(&account.server, account.user_id);
+        let Some((token, place)) =
+            tokio::task::spawn_blocking(move || tokens.load()).await.ok().flatten()
+        else {
+            return Ok(Resumed::TokenMissing { account });
+        };
+        self.start(account.clone(), token).await?;
+        Ok(Resumed::SignedIn { account, token_place: place })
+    }
+
+    pub async fn sign_up(
+        &self,
+        server: &str,
+        req: SignUp,
+    ) -> Result<(Account, TokenPlace), SyncError> {
+        let client = Client::new(server, self.lang)?;
+        let session = client.sign_up(&req).await?;
+        self.adopt(client.server(), session).await
+    }
+
+    pub async fn sign_in(
+        &self,
+        server: &str,
+        req: SignIn,
+    ) -> Result<(Account, TokenPlace), SyncError> {
+        let client = Client::new(server, self.lang)?;
+        let session = client.sign_in(&req).await?;
+        self.adopt(client.server(), session).await
+    }
+
+    /// Keeps a fresh session: token into the keychain (or file), account into the store, loop on.
+    async fn adopt(
+        &self,
+        server: &str,
+        session: WireSession,
+    ) -> Result<(Account, TokenPlace), SyncError> {
+        self.stop().await;
+        let account = Account {
+            server: server.to_owned(),
+            user_id: session.user_id,
+            device_id: session.device_id,
+            username: session.username,
+            nickname: session.nickname,
+        };
+        let tokens = self.tokens(server, account.user_id);
+        let token = session.token.clone();
+        let place = tokio::task::spawn_blocking(move || tokens.save(&token))
+            .await
+            .map_err(|e| SyncError::Store(StoreFailure(e.to_string())))?
+            .map_err(|e| SyncError::Store(StoreFailure(e.to_string())))?;
+        self.store.connect(&account, &self.fingerprint).await?;
+        self.start(account.clone(), session.token).await?;
+        Ok((account, place))
+    }
+
+    async fn start(&self, account: Account, token: String) -> Result<(), SyncError> {
+        let client = Client::with_credentials(
+            &Credentials { server: account.server.clone(), token },
+            self.lang,
+        )?;
+        let runner = Runner::new(client.clone(), Arc::clone(&self.store)).spawn();
+        *self.active.lock().await = Some(Active { account, client, runner });
+        Ok(())
+    }
+
+    async fn stop(&self) {
+        if let Some(active) = self.active.lock().await.take() {
+            active.runner.stop();
+        }
+    }
+
+    /// Signs out: stops syncing, revokes this device on the server when it answers (so a
+    /// stolen token stops working), forgets the token and the account. Pending mutations stay
+    /// queued for the next account.
+    pub async fn sign_out(&self) -> Result<(), SyncError> {
+        let active = self.active.lock().await.take();
+        if let Some(active) = &active {
+            active.runner.stop();
+            if let Err(e) = active.client.revoke_device(active.account.device_id).await {
+                tracing::info!(error = %e, "could not revoke this device on the server; forgetting it locally");
+            }
+        }
+        if let Some(account) = active.map(|a| a.account).or(self.store.account().await?) {
+            let tokens = self.tokens(&account.server, account.user_id);
+            let _ = tokio::task::spawn_blocking(move || tokens.delete()).await;
+        }
+        self.store.disconnect().await?;
+        Ok(())
+    }
+
+    /// The signed-in client, for group calls (create, join, board …).
+    pub async fn client(&self) -> Option<Client> {
+        self.active.lock().await.as_ref().map(|a| a.client.clone())
+    }
+
+    pub async fn account(&self) -> Option<Account> {
+        self.active.lock().await.as_ref().map(|a| a.account.clone())
+    }
+
+    /// The loop's state, to show and to forward as events.
+    pub async fn state(&self) -> Option<watch::Receiver<SyncState>> {
+        self.active.lock().await.as_ref().map(|a| a.runner.state())
+    }
+
+    /// Sync soon: a local write happened, or the user pressed retry.
+    pub async fn trigger(&self) {
+        if let Some(active) = self.active.lock().await.as_ref() {
+            active.runner.trigger();
+        }
+    }
+}
