@@ -162,7 +162,13 @@ pub(crate) async fn push(
     let mut heads: Vec<Poke> = Vec::new();
     for m in batch {
         if m.device_seq <= last {
-            results.push((m.device_seq, Outcome::Duplicate));
+            // A retry of a refused mutation is refused again: its first answer may have been
+            // lost, and "duplicate" would make the app drop it as if it had been applied.
+            let outcome = match refused(tx, device.device_id, m.device_seq).await? {
+                Some(code) => Outcome::Rejected(code),
+                None => Outcome::Duplicate,
+            };
+            results.push((m.device_seq, outcome));
             continue;
         }
         if m.device_seq != last + 1 {
@@ -174,6 +180,9 @@ pub(crate) async fn push(
                 apply(tx, device, &groups, record, m.version, now, &mut heads).await?
             }
         };
+        if let Outcome::Rejected(code) = outcome {
+            remember_refusal(tx, device.device_id, m.device_seq, code, now).await?;
+        }
         results.push((m.device_seq, outcome));
         last = m.device_seq;
     }
@@ -483,4 +492,41 @@ pub(crate) async fn compact(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64, D
     .await
     .map_err(db)?;
     Ok(done.rows_affected())
+}
+
+/// The reason a device's mutation at `device_seq` was refused, if it was.
+async fn refused(
+    tx: &mut Tx,
+    device: Uuid,
+    device_seq: i64,
+) -> Result<Option<RejectCode>, DbError> {
+    let code: Option<String> =
+        sqlx::query_scalar("SELECT code FROM refusals WHERE device_id = $1 AND device_seq = $2")
+            .bind(device)
+            .bind(device_seq)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db)?;
+    Ok(code.map(|c| RejectCode::parse(&c)))
+}
+
+async fn remember_refusal(
+    tx: &mut Tx,
+    device: Uuid,
+    device_seq: i64,
+    code: RejectCode,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO refusals (device_id, device_seq, code, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (device_id, device_seq) DO NOTHING",
+    )
+    .bind(device)
+    .bind(device_seq)
+    .bind(code.as_str())
+    .bind(millis(now))
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// Create an account and sign this computer in as its first device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct SignUp {
     /// 3–32 characters: letters, digits, `_`, `-`, `.`; compared without case.
@@ -25,6 +26,7 @@ pub struct SignUp {
 /// Sign in an existing account as a new device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     pub username: String,
@@ -36,6 +38,7 @@ pub struct SignIn {
 /// its SHA-256 hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Session {
     pub user_id: Uuid,
     pub device_id: Uuid,
@@ -48,6 +51,7 @@ pub struct Session {
 /// Who the token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Me {
     pub user_id: Uuid,
     pub device_id: Uuid,
@@ -58,6 +62,7 @@ pub struct Me {
 /// Change the nickname.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProfile {
     pub nickname: String,
@@ -66,6 +71,7 @@ pub struct UpdateProfile {
 /// One computer signed in to the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Device {
     pub id: Uuid,
     pub name: String,

@@ -8,6 +8,7 @@ use crate::Mood;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Board {
     pub group_id: Uuid,
     pub group_name: String,
@@ -25,6 +26,7 @@ pub struct Board {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BoardMember {
     pub user_id: Uuid,
     pub nickname: String,
@@ -32,6 +34,7 @@ pub struct BoardMember {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BoardEntry {
     pub position: u32,
     pub user_id: Uuid,
@@ -47,6 +50,7 @@ pub struct BoardEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BoardMinutes {
     pub subject: String,
     pub color: String,

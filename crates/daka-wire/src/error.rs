@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// the request's `Accept-Language` asked for (zh-CN or en).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
@@ -17,6 +18,7 @@ pub struct ApiError {
 /// Why a request failed. Clients must treat an unknown code like its HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not valid JSON of the right shape.

@@ -17,6 +17,7 @@ pub const MAX_DAYS_BACK: i64 = 400;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
     /// In increasing `device_seq` order, starting at the server's `last_device_seq + 1` (or
@@ -27,6 +28,7 @@ pub struct PushRequest {
 /// One local change, as it left the device's outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Mutation {
     /// The device's outbox sequence, ≥ 1, strictly increasing.
@@ -40,6 +42,7 @@ pub struct Mutation {
 /// A record as the device writes it. A `None` body is a delete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Record {
     PunchIn { id: Uuid, body: Option<PunchInBody> },
@@ -75,6 +78,7 @@ impl Record {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     PunchIn,
@@ -103,6 +107,7 @@ impl RecordKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct PunchInBody {
     /// The member's study date it counts for.
@@ -122,6 +127,7 @@ pub struct PunchInBody {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct SubjectMinutes {
     pub subject_id: Uuid,
@@ -130,6 +136,7 @@ pub struct SubjectMinutes {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Mood {
     Great,
@@ -141,6 +148,7 @@ pub enum Mood {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct SubjectBody {
     /// 1–24 characters.
@@ -151,6 +159,7 @@ pub struct SubjectBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct DayMarkBody {
     pub date: NaiveDate,
@@ -160,6 +169,7 @@ pub struct DayMarkBody {
 /// A day the member is excused: 请假 (leave) or a rest day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DayMarkKind {
     Leave,
@@ -168,6 +178,7 @@ pub enum DayMarkKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PushResponse {
     /// Every outbox row up to here may be dropped (rejected ones kept to show the user).
     pub last_device_seq: i64,
@@ -176,6 +187,7 @@ pub struct PushResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MutationResult {
     pub device_seq: i64,
     pub status: MutationStatus,
@@ -189,6 +201,7 @@ pub struct MutationResult {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum MutationStatus {
     Applied,
@@ -201,6 +214,7 @@ pub enum MutationStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
     /// The record id belongs to another member.
@@ -215,9 +229,32 @@ pub enum RejectCode {
     Unknown,
 }
 
+impl RejectCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::Forbidden => "forbidden",
+            RejectCode::ClockAhead => "clock_ahead",
+            RejectCode::DateOutOfWindow => "date_out_of_window",
+            RejectCode::Invalid => "invalid",
+            RejectCode::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "forbidden" => RejectCode::Forbidden,
+            "clock_ahead" => RejectCode::ClockAhead,
+            "date_out_of_window" => RejectCode::DateOutOfWindow,
+            "invalid" => RejectCode::Invalid,
+            _ => RejectCode::Unknown,
+        }
+    }
+}
+
 /// `GET /v1/sync/status`: where the device and each of its groups stand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncStatus {
     pub protocol: u32,
     /// The server's clock, so the app can warn about a skewed one.
@@ -228,6 +265,7 @@ pub struct SyncStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GroupHead {
     pub group_id: Uuid,
     pub head_seq: i64,
@@ -238,6 +276,7 @@ pub struct GroupHead {
 /// `GET /v1/groups/{id}/changes?after=&limit=`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChangePage {
     pub changes: Vec<Change>,
     /// The cursor for the next page (the last change's seq, or `after` when empty).
@@ -249,6 +288,7 @@ pub struct ChangePage {
 /// One record of one member as the group may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Change {
     pub seq: i64,
     pub author_user_id: Uuid,
@@ -259,6 +299,7 @@ pub struct Change {
 /// A record in a group's feed, filtered by what its author shares there. `None` is a delete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SharedRecord {
     PunchIn { id: Uuid, body: Option<SharedPunchIn> },
@@ -286,6 +327,7 @@ impl SharedRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SharedPunchIn {
     pub date: NaiveDate,
     /// `None` when the author hides exact times from this group.
@@ -300,6 +342,7 @@ pub struct SharedPunchIn {
 /// What the server's event stream (`GET /v1/events`) sends: a group's feed advanced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Poke {
     pub group_id: Uuid,
     pub head_seq: i64,
