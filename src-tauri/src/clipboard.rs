@@ -10,6 +10,8 @@ use std::sync::{Mutex, PoisonError};
 pub trait ClipboardSink: Send + Sync + std::fmt::Debug {
     /// Puts a PNG image on the clipboard. `Err` carries the system's reason, for the log.
     fn put_png(&self, png: &[u8]) -> Result<(), String>;
+    /// Puts plain text on the clipboard (the 接龙 text for a WeChat group).
+    fn put_text(&self, text: &str) -> Result<(), String>;
 }
 
 /// The desktop's clipboard, opened on first use.
@@ -33,11 +35,24 @@ impl ClipboardSink for SystemClipboard {
             height: height as usize,
             bytes: std::borrow::Cow::Owned(rgba.into_raw()),
         };
+        self.with(|clipboard| clipboard.set_image(data))
+    }
+
+    fn put_text(&self, text: &str) -> Result<(), String> {
+        self.with(|clipboard| clipboard.set_text(text))
+    }
+}
+
+impl SystemClipboard {
+    fn with(
+        &self,
+        put: impl FnOnce(&mut arboard::Clipboard) -> Result<(), arboard::Error>,
+    ) -> Result<(), String> {
         let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.is_none() {
             *slot = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
         }
         let clipboard = slot.as_mut().ok_or("no clipboard")?;
-        clipboard.set_image(data).map_err(|e| e.to_string())
+        put(clipboard).map_err(|e| e.to_string())
     }
 }

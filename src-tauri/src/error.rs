@@ -129,6 +129,36 @@ impl AppError {
         }
     }
 
+    /// The clipboard refused the 接龙 text; the Groups screen shows it selectable beside.
+    pub fn clipboard_text_failed(lang: Lang) -> Self {
+        Self {
+            kind: ErrorKind::Internal,
+            message: lang
+                .pick(
+                    "无法复制到剪贴板。请在下方选中接龙文字，手动复制。",
+                    "Could not copy to the clipboard. Select the text below and copy it by hand.",
+                )
+                .to_owned(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Maps a group-server call's error: what the user typed (or the server refused as such)
+    /// is a validation error; a store failure is internal; the rest (offline, not a Daka
+    /// server, signed out, another version) is a conflict whose message says what to do.
+    pub fn from_sync(error: daka_sync::SyncError, lang: Lang) -> Self {
+        use daka_sync::SyncError;
+        tracing::info!(error = %error, "group server call failed");
+        let message = error.message(lang);
+        match error {
+            SyncError::Input(_) | SyncError::Server { status: 400 | 422, .. } => {
+                Self { kind: ErrorKind::Validation, message, fields: Vec::new() }
+            }
+            SyncError::Store(_) => Self::internal(lang),
+            _ => Self::conflict(message),
+        }
+    }
+
     /// Maps a store error for the user, logging what they do not need to see.
     pub fn from_store(error: StoreError, lang: Lang) -> Self {
         match error {

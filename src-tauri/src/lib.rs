@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod focus;
+pub mod groups;
 pub mod ipc;
 mod logging;
 pub mod notify;
@@ -32,7 +33,7 @@ use daka_store::{Store, paths};
 use tauri::webview::PageLoadEvent;
 use tauri::{Manager, Runtime};
 
-use crate::events::{AppEmitter, ImportProgressEvent};
+use crate::events::{AppEmitter, GroupsChangedEvent, ImportProgressEvent, InviteLinkEvent};
 use crate::picker::{DialogPicker, EnvPicker, FilePicker};
 use crate::state::{AppState, Parts, SystemInfo};
 
@@ -50,14 +51,18 @@ pub fn started_at() -> Instant {
 /// (a test checks it).
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        app, data, focus, goals, onboarding, photos, punch_ins, settings, share, stats, timetable,
-        today,
+        app, data, focus, goals, groups, onboarding, photos, punch_ins, settings, share, stats,
+        timetable, today,
     };
     tauri_specta::Builder::<R>::new()
         // Daka's IPC types serialize and deserialize the same way: one TS type each.
         .disable_serde_phases()
         .constant("SUBJECT_PALETTE", daka_core::subject::PALETTE)
-        .events(tauri_specta::collect_events![ImportProgressEvent])
+        .events(tauri_specta::collect_events![
+            ImportProgressEvent,
+            GroupsChangedEvent,
+            InviteLinkEvent
+        ])
         .commands(tauri_specta::collect_commands![
             app::app_info,
             app::set_language,
@@ -124,6 +129,24 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             focus::focus_day,
             focus::blocker_status,
             focus::install_blocker,
+            groups::groups_status,
+            groups::groups_sign_up,
+            groups::groups_sign_in,
+            groups::groups_sign_out,
+            groups::groups_list,
+            groups::groups_create,
+            groups::groups_create_invite,
+            groups::groups_invites,
+            groups::groups_revoke_invite,
+            groups::groups_read_invite,
+            groups::groups_join,
+            groups::groups_leave,
+            groups::groups_set_share,
+            groups::groups_board,
+            groups::groups_copy_jielong,
+            groups::groups_sync_now,
+            groups::copy_text,
+            groups::groups_take_opened_link,
         ])
 }
 
@@ -192,6 +215,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
     if launch.desktop_plugins {
         builder = builder
             .plugin(single_instance(launch.data_dir.as_deref()))
+            // After single-instance, which forwards a second launch's link to it.
+            .plugin(tauri_plugin_deep_link::init())
             .plugin(window_state(launch.data_dir.as_deref()))
             // Dialogs are opened from Rust only: no dialog permission is granted to the webview.
             .plugin(tauri_plugin_dialog::init())
@@ -281,6 +306,12 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::B
                 login_item: Arc::new(tray::PluginLoginItem(app.handle().clone())),
                 clipboard: Arc::new(clipboard::SystemClipboard::default()),
             }));
+            app.state::<AppState>().open_groups();
+            if launch.desktop_plugins {
+                // A separate profile (DAKA_DATA_DIR: tests, demos) never takes over the
+                // desktop's daka:// handler.
+                groups::watch_invite_links(app.handle(), launch.data_dir.is_none());
+            }
             if launch.desktop_plugins {
                 spawn_daily_backups(app.handle().clone());
                 notify::spawn_reminders(app.handle().clone(), Arc::new(notify::DesktopNotifier));

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::events::Emitter;
 use crate::focus::FocusRuntime;
 use crate::focus::sites::{Blockd, Sites};
+use crate::groups::{GroupSession, GroupsSlot};
 use crate::picker::FilePicker;
 
 /// What the system told us at start, used until the user has chosen.
@@ -53,6 +54,8 @@ pub struct AppState {
     pub focus: Arc<FocusRuntime>,
     /// Website blocking through the privileged helper.
     pub sites: Arc<Sites>,
+    /// The study-group connection of the open store.
+    pub groups: GroupsSlot,
 }
 
 /// Start at login, behind a trait so commands need no runtime type (and tests no plugin).
@@ -78,6 +81,7 @@ pub struct Parts {
 
 impl AppState {
     pub fn new(p: Parts) -> Self {
+        let groups = GroupsSlot::new(&p.data_dir, Arc::clone(&p.events));
         Self {
             store: RwLock::new(p.store),
             clock: p.clock,
@@ -94,6 +98,21 @@ impl AppState {
             clipboard: p.clipboard,
             focus: Arc::new(FocusRuntime::default()),
             sites: Arc::new(Sites::new(Box::new(Blockd::from_env()))),
+            groups,
+        }
+    }
+
+    /// Starts the group connection of the store that is open now (at start, after a restore).
+    pub fn open_groups(&self) {
+        let store = self.store().ok();
+        self.groups.open(store.as_ref(), self.lang());
+    }
+
+    /// The group connection, or why there is none (the database did not open).
+    pub fn group_session(&self) -> Result<Arc<GroupSession>, AppError> {
+        match self.groups.session() {
+            Some(session) => Ok(session),
+            None => Err(self.store().err().unwrap_or_else(|| AppError::internal(self.lang()))),
         }
     }
 
@@ -121,6 +140,8 @@ impl AppState {
     /// Puts a reopened store in place (after restoring a backup).
     pub fn replace_store(&self, store: Result<Store, StoreError>) {
         *self.store.write().unwrap_or_else(PoisonError::into_inner) = store;
+        // The restored data may be connected to another account, or to none.
+        self.open_groups();
     }
 
     pub fn startup_error(&self) -> Option<String> {

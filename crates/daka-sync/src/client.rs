@@ -48,6 +48,12 @@ pub enum SyncError {
     },
     #[error(transparent)]
     Store(#[from] crate::store::StoreFailure),
+    /// A group call while no account is signed in on this computer.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// What the user typed cannot be sent (an unusable server address, a malformed invite).
+    #[error("bad input: {0}")]
+    Input(String),
 }
 
 impl SyncError {
@@ -56,9 +62,11 @@ impl SyncError {
         match self {
             SyncError::Offline(_) | SyncError::Store(_) => true,
             SyncError::Server { status, .. } => *status >= 500 || *status == 429 || *status == 408,
-            SyncError::NotDaka(_) | SyncError::Unauthorized(_) | SyncError::ProtocolMismatch(_) => {
-                false
-            }
+            SyncError::NotDaka(_)
+            | SyncError::Unauthorized(_)
+            | SyncError::ProtocolMismatch(_)
+            | SyncError::NotSignedIn
+            | SyncError::Input(_) => false,
         }
     }
 
@@ -74,9 +82,12 @@ impl SyncError {
         match self {
             SyncError::Offline(_) => lang.pick("连不上小组服务器，联网后会自动同步。", "Cannot reach the group server; it syncs when the network is back.").into(),
             SyncError::NotDaka(_) => lang.pick("这个地址不是打卡小组服务器（返回的不是它的应答）。请检查网址。", "That address is not a Daka group server (it answered something else). Check the URL.").into(),
-            SyncError::Unauthorized(m) | SyncError::ProtocolMismatch(m) => m.clone(),
+            SyncError::Unauthorized(m) | SyncError::ProtocolMismatch(m) | SyncError::Input(m) => {
+                m.clone()
+            }
             SyncError::Server { message, .. } => message.clone(),
             SyncError::Store(e) => format!("{}{e}", lang.pick("本地数据出错：", "Local data error: ")),
+            SyncError::NotSignedIn => lang.pick("请先登录小组服务器。", "Sign in to a group server first.").into(),
         }
     }
 }
@@ -114,6 +125,11 @@ impl Client {
 
     pub fn server(&self) -> &str {
         &self.server
+    }
+
+    /// The same client answering in `lang` (the user may switch languages while signed in).
+    pub fn speaking(&self, lang: Lang) -> Client {
+        Client { lang, ..self.clone() }
     }
 
     pub fn lang(&self) -> Lang {

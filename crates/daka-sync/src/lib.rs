@@ -14,15 +14,25 @@
 mod backoff;
 mod client;
 mod events;
+mod groups;
+mod invite;
+mod place;
 mod round;
 mod runner;
 mod session;
 mod store;
 pub mod token_store;
+mod view;
 
 pub use backoff::Backoff;
 pub use client::{Client, Credentials, SyncError, normalize_server};
+pub use invite::{InviteRef, parse_invite};
+pub use place::{place_fingerprint, this_device_name};
 pub use round::{RoundReport, sync_once};
 pub use runner::{Runner, RunnerHandle, SyncPhase, SyncState};
 pub use session::{Account, AccountStore, Resumed, Session};
 pub use store::{Rejected, StoreFailure, SyncStore};
+pub use view::{
+    AccountForm, AccountView, GroupsStatus, RejectedView, SignInAgain, SyncPhaseView, SyncView,
+    reject_reason,
+};

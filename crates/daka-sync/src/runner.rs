@@ -67,6 +67,7 @@ pub struct Runner<S: SyncStore> {
 #[derive(Debug, Clone)]
 pub struct RunnerHandle {
     trigger: Arc<Notify>,
+    retry: Arc<Notify>,
     stop: watch::Sender<bool>,
     state: watch::Receiver<SyncState>,
 }
@@ -76,6 +77,12 @@ impl RunnerHandle {
     /// Calls while a round runs coalesce into one more round.
     pub fn trigger(&self) {
         self.trigger.notify_one();
+    }
+
+    /// The user pressed "sync now": a round right away, even while waiting out a failure (a
+    /// server that was down may be back; the user knows before the backoff does).
+    pub fn retry_now(&self) {
+        self.retry.notify_one();
     }
 
     pub fn state(&self) -> watch::Receiver<SyncState> {
@@ -95,6 +102,7 @@ impl<S: SyncStore> Runner<S> {
     /// Starts the loop and the event listener on the current tokio runtime.
     pub fn spawn(self) -> RunnerHandle {
         let trigger = Arc::new(Notify::new());
+        let retry = Arc::new(Notify::new());
         let (stop, stop_rx) = watch::channel(false);
         let (state_tx, state) = watch::channel(SyncState::initial());
         tokio::spawn(crate::events::listen(
@@ -102,15 +110,27 @@ impl<S: SyncStore> Runner<S> {
             Arc::clone(&trigger),
             stop_rx.clone(),
         ));
-        tokio::spawn(run(self, Arc::clone(&trigger), stop_rx, state_tx));
+        tokio::spawn(run(
+            self,
+            Wake { trigger: Arc::clone(&trigger), retry: Arc::clone(&retry) },
+            stop_rx,
+            state_tx,
+        ));
         trigger.notify_one();
-        RunnerHandle { trigger, stop, state }
+        RunnerHandle { trigger, retry, stop, state }
     }
+}
+
+/// What wakes the loop: `trigger` (local writes, pokes) waits out a failure's delay, `retry`
+/// (the user) does not.
+struct Wake {
+    trigger: Arc<Notify>,
+    retry: Arc<Notify>,
 }
 
 async fn run<S: SyncStore>(
     runner: Runner<S>,
-    trigger: Arc<Notify>,
+    wake: Wake,
     mut stop: watch::Receiver<bool>,
     state: watch::Sender<SyncState>,
 ) {
@@ -122,7 +142,8 @@ async fn run<S: SyncStore>(
         let honour_wait = backoff.failures() > 0;
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = trigger.notified(), if !honour_wait => {}
+            () = wake.trigger.notified(), if !honour_wait => {}
+            () = wake.retry.notified() => {}
             () = stopped(&mut stop) => return,
         }
         state.send_modify(|s| s.phase = SyncPhase::Syncing);

@@ -19,6 +19,7 @@ use crate::client::{Client, Credentials, SyncError};
 use crate::runner::{Runner, RunnerHandle, SyncState};
 use crate::store::{StoreFailure, SyncStore};
 use crate::token_store::{TokenPlace, TokenStore};
+use crate::view::{AccountView, GroupsStatus, SignInAgain, SyncView};
 
 /// The account this installation is signed in to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,7 @@ struct Active {
     account: Account,
     client: Client,
     runner: RunnerHandle,
+    token_place: TokenPlace,
 }
 
 pub struct Session<S: AccountStore> {
@@ -71,6 +73,10 @@ pub struct Session<S: AccountStore> {
     lang: Lang,
     file_only: bool,
     active: Mutex<Option<Active>>,
+    /// Why the last resume found no usable account, for the UI (cleared on sign-in).
+    again: Mutex<Option<SignInAgain>>,
+    /// Bumped whenever what [`Session::status`] returns may have changed.
+    changed: watch::Sender<u64>,
 }
 
 impl<S: AccountStore> std::fmt::Debug for Session<S> {
@@ -86,7 +92,16 @@ fn token_key(server: &str, user: Uuid) -> String {
 impl<S: AccountStore> Session<S> {
     /// `fingerprint` names where the data lives (machine id and data folder, hashed by the app).
     pub fn new(store: Arc<S>, data_dir: PathBuf, fingerprint: String, lang: Lang) -> Self {
-        Session { store, data_dir, fingerprint, lang, file_only: false, active: Mutex::new(None) }
+        Session {
+            store,
+            data_dir,
+            fingerprint,
+            lang,
+            file_only: false,
+            active: Mutex::new(None),
+            again: Mutex::new(None),
+            changed: watch::channel(0).0,
+        }
     }
 
     /// Never ask the OS keychain (tests; machines where asking it hangs).
@@ -106,15 +121,21 @@ impl<S: AccountStore> Session<S> {
         let Some(account) = self.store.account().await? else { return Ok(Resumed::NotSignedIn) };
         if !self.store.same_place(&self.fingerprint).await? {
             self.tokens(&account.server, account.user_id).delete();
+            self.sign_in_again(SignInAgain::MovedHere).await;
             return Ok(Resumed::MovedHere);
         }
         let tokens = self.tokens(&account.server, account.user_id);
         let Some((token, place)) =
             tokio::task::spawn_blocking(move || tokens.load()).await.ok().flatten()
         else {
+            let again = SignInAgain::TokenMissing {
+                server: account.server.clone(),
+                username: account.username.clone(),
+            };
+            self.sign_in_again(again).await;
             return Ok(Resumed::TokenMissing { account });
         };
-        self.start(account.clone(), token).await?;
+        self.start(account.clone(), token, place.clone()).await?;
         Ok(Resumed::SignedIn { account, token_place: place })
     }
 
@@ -159,18 +180,82 @@ impl<S: AccountStore> Session<S> {
             .map_err(|e| SyncError::Store(StoreFailure(e.to_string())))?
             .map_err(|e| SyncError::Store(StoreFailure(e.to_string())))?;
         self.store.connect(&account, &self.fingerprint).await?;
-        self.start(account.clone(), session.token).await?;
+        self.start(account.clone(), session.token, place.clone()).await?;
         Ok((account, place))
     }
 
-    async fn start(&self, account: Account, token: String) -> Result<(), SyncError> {
+    async fn start(
+        &self,
+        account: Account,
+        token: String,
+        token_place: TokenPlace,
+    ) -> Result<(), SyncError> {
         let client = Client::with_credentials(
             &Credentials { server: account.server.clone(), token },
             self.lang,
         )?;
         let runner = Runner::new(client.clone(), Arc::clone(&self.store)).spawn();
-        *self.active.lock().await = Some(Active { account, client, runner });
+        // Every change of the loop's state is a change of the status; the forwarder ends with
+        // the loop (its sender drops).
+        let mut states = runner.state();
+        let changed = self.changed.clone();
+        tokio::spawn(async move {
+            while states.changed().await.is_ok() {
+                changed.send_modify(|n| *n = n.wrapping_add(1));
+            }
+        });
+        *self.active.lock().await = Some(Active { account, client, runner, token_place });
+        *self.again.lock().await = None;
+        self.bump();
         Ok(())
+    }
+
+    async fn sign_in_again(&self, why: SignInAgain) {
+        *self.again.lock().await = Some(why);
+        self.bump();
+    }
+
+    fn bump(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Changes whenever [`Session::status`] may answer differently (for the app's event bridge).
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// The connection as the UI shows it, messages in `lang`.
+    pub async fn status(&self, lang: Lang) -> GroupsStatus {
+        let active = self.active.lock().await;
+        let Some(active) = active.as_ref() else {
+            return GroupsStatus {
+                account: None,
+                sign_in_again: self.again.lock().await.clone(),
+                token_file: None,
+                sync: None,
+            };
+        };
+        let state = active.runner.state().borrow().clone();
+        let signed_out = state.phase == crate::runner::SyncPhase::SignedOut;
+        GroupsStatus {
+            account: Some(AccountView::from(&active.account)),
+            sign_in_again: signed_out.then(|| SignInAgain::SignedOutByServer {
+                server: active.account.server.clone(),
+                username: active.account.username.clone(),
+            }),
+            token_file: match &active.token_place {
+                TokenPlace::File { path, .. } => Some(path.display().to_string()),
+                TokenPlace::Keychain => None,
+            },
+            sync: Some(SyncView::new(&state, lang)),
+        }
+    }
+
+    /// Stops syncing and keeps the account (the app is closing, or the store is being
+    /// replaced by a restore).
+    pub async fn shut_down(&self) {
+        self.stop().await;
+        self.bump();
     }
 
     async fn stop(&self) {
@@ -195,6 +280,8 @@ impl<S: AccountStore> Session<S> {
             let _ = tokio::task::spawn_blocking(move || tokens.delete()).await;
         }
         self.store.disconnect().await?;
+        *self.again.lock().await = None;
+        self.bump();
         Ok(())
     }
 
@@ -212,7 +299,14 @@ impl<S: AccountStore> Session<S> {
         self.active.lock().await.as_ref().map(|a| a.runner.state())
     }
 
-    /// Sync soon: a local write happened, or the user pressed retry.
+    /// "Sync now": a round right away, even during a failure's backoff.
+    pub async fn retry_now(&self) {
+        if let Some(active) = self.active.lock().await.as_ref() {
+            active.runner.retry_now();
+        }
+    }
+
+    /// Sync soon: a local write happened.
     pub async fn trigger(&self) {
         if let Some(active) = self.active.lock().await.as_ref() {
             active.runner.trigger();

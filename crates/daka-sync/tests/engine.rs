@@ -317,6 +317,56 @@ async fn the_runner_fails_on_a_portal_and_waits_out_retry_after() {
     handle.stop();
 }
 
+/// Counts the requests a fake server answers.
+async fn counting_server(response: String) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let counter = Arc::clone(&hits);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let mut chunk = [0u8; 8192];
+            let _ = stream.read(&mut chunk).await;
+            if String::from_utf8_lossy(&chunk).starts_with("GET /v1/events") {
+                continue; // the event stream: leave it hanging, it does not count
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.write_all(response.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    (url, hits)
+}
+
+#[tokio::test]
+async fn sync_now_goes_at_once_while_local_writes_wait_out_the_backoff() {
+    let body = r#"{"code":"rate_limited","message":"Too many attempts; wait a little."}"#;
+    let busy = format!(
+        "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nretry-after: 120\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let (url, hits) = counting_server(busy).await;
+    let (client, store) = device_at(&url);
+    let handle = Runner::new(client, Arc::new(store)).spawn();
+    let state = handle.state();
+    eventually(SOON, "the runner to back off", || state.borrow().phase == SyncPhase::Offline).await;
+    let after_first = hits.load(std::sync::atomic::Ordering::SeqCst);
+
+    // A local write during the 120 s wait does not hammer a server that asked for quiet …
+    handle.trigger();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), after_first);
+
+    // … but the user's "sync now" asks again right away.
+    handle.retry_now();
+    eventually(SOON, "a round on sync now", || {
+        hits.load(std::sync::atomic::Ordering::SeqCst) > after_first
+    })
+    .await;
+    handle.stop();
+}
+
 #[tokio::test]
 async fn another_protocol_version_is_a_mismatch() {
     let body =

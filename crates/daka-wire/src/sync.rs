@@ -134,11 +134,15 @@ pub struct SubjectMinutes {
     pub minutes: u32,
 }
 
+/// The mood of a punch-in as groups see it. Named apart from the app's own `Mood` so both can
+/// appear in the app's generated bindings; `Mood` stays as the short name in Rust.
+pub type Mood = SharedMood;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
-pub enum Mood {
+pub enum SharedMood {
     Great,
     Good,
     Okay,

@@ -70,6 +70,7 @@ pub async fn import_data(
         .import_from(&path, mode, state.now(), &move |p| events.import_progress(p))
         .await
         .map_err(|e| AppError::from_store(e, lang))?;
+    state.groups.sync_soon();
     Ok(Some(report))
 }
 

@@ -5,6 +5,7 @@ pub mod app;
 pub mod data;
 pub mod focus;
 pub mod goals;
+pub mod groups;
 pub mod names;
 pub mod onboarding;
 pub mod photos;

@@ -20,6 +20,7 @@ pub async fn save_punch_in(
         .save_punch_in(&input, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))
+        .inspect(|_| state.groups.sync_soon())
 }
 
 #[tauri::command]
@@ -31,6 +32,7 @@ pub async fn delete_punch_in(state: State<'_, AppState>, id: Arg<String>) -> Res
         .delete_punch_in(&id, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))
+        .inspect(|_| state.groups.sync_soon())
 }
 
 #[tauri::command]
@@ -47,6 +49,7 @@ pub async fn mark_day(
         .mark_day(&date, mark, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))
+        .inspect(|_| state.groups.sync_soon())
 }
 
 #[tauri::command]
@@ -58,4 +61,5 @@ pub async fn unmark_day(state: State<'_, AppState>, date: Arg<String>) -> Result
         .unmark_day(&date, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))
+        .inspect(|_| state.groups.sync_soon())
 }

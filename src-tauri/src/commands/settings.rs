@@ -56,6 +56,7 @@ pub async fn save_subjects(
         .save_subjects(&subjects, state.now())
         .await
         .map_err(|e| AppError::from_store(e, state.lang()))?;
+    state.groups.sync_soon();
     current(&state).await
 }
 

@@ -3,7 +3,7 @@ import type { AppInfo, SettingsView, TodayBoard } from "./bindings";
 import { backend } from "./backend";
 import { setLang } from "./i18n/index.svelte";
 
-export type Screen = "today" | "focus" | "plan" | "stats" | "goals" | "share" | "settings";
+export type Screen = "today" | "focus" | "plan" | "stats" | "goals" | "share" | "groups" | "settings";
 
 class AppModel {
   info = $state<AppInfo | null>(null);

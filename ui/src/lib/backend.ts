@@ -6,7 +6,18 @@ import {
   events,
   type AddedPhotos,
   type AppError,
+  type AccountForm,
   type AppInfo,
+  type Board,
+  type CreateGroup,
+  type CreateInvite,
+  type Group,
+  type GroupsStatus,
+  type Invite,
+  type InviteCreated,
+  type InviteRef,
+  type InviteView,
+  type ShareSettings,
   type BackupInfo,
   type BlockReminderSettings,
   type BlockerStatus,
@@ -201,6 +212,55 @@ export const backend = {
   blockerStatus: (): Promise<Result<BlockerStatus>> => call(() => commands.blockerStatus()),
   /** Installs the helper once; the system asks for an administrator's password (pkexec). */
   installBlocker: (): Promise<Result<BlockerStatus>> => call(() => commands.installBlocker()),
+  /** The group connection: account, why to sign in again, token place, sync state. */
+  groupsStatus: (): Promise<Result<GroupsStatus>> => call(() => commands.groupsStatus()),
+  groupsSignUp: (form: AccountForm): Promise<Result<GroupsStatus>> => call(() => commands.groupsSignUp(form)),
+  groupsSignIn: (form: AccountForm): Promise<Result<GroupsStatus>> => call(() => commands.groupsSignIn(form)),
+  groupsSignOut: (): Promise<Result<GroupsStatus>> => call(() => commands.groupsSignOut()),
+  groupsList: (): Promise<Result<Group[]>> => call(() => commands.groupsList()),
+  groupsCreate: (group: CreateGroup): Promise<Result<Group>> => call(() => commands.groupsCreate(group)),
+  groupsCreateInvite: (groupId: string, invite: CreateInvite): Promise<Result<InviteCreated>> =>
+    call(() => commands.groupsCreateInvite(groupId, invite)),
+  groupsInvites: (groupId: string): Promise<Result<Invite[]>> => call(() => commands.groupsInvites(groupId)),
+  groupsRevokeInvite: (groupId: string, inviteId: string): Promise<Result<null>> =>
+    call(() => commands.groupsRevokeInvite(groupId, inviteId)),
+  /** Reads a pasted invite (link, WeChat message or code) and asks its server where it leads. */
+  groupsReadInvite: (text: string): Promise<Result<InviteView>> => call(() => commands.groupsReadInvite(text)),
+  groupsJoin: (invite: InviteRef, share: ShareSettings): Promise<Result<Group>> =>
+    call(() => commands.groupsJoin(invite, share)),
+  groupsLeave: (groupId: string, deleteShared: boolean): Promise<Result<null>> =>
+    call(() => commands.groupsLeave(groupId, deleteShared)),
+  groupsSetShare: (groupId: string, share: ShareSettings): Promise<Result<Group>> =>
+    call(() => commands.groupsSetShare(groupId, share)),
+  /** The board of `date` (`null`: the group's today). */
+  groupsBoard: (groupId: string, date: string | null): Promise<Result<Board>> =>
+    call(() => commands.groupsBoard(groupId, date)),
+  /** Puts the board's 接龙 text on the clipboard and returns it. */
+  groupsCopyJielong: (groupId: string, date: string | null): Promise<Result<string>> =>
+    call(() => commands.groupsCopyJielong(groupId, date)),
+  groupsSyncNow: (): Promise<Result<null>> => call(() => commands.groupsSyncNow()),
+  /** Puts text on the clipboard (an invite message). */
+  copyText: (text: string): Promise<Result<null>> => call(() => commands.copyText(text)),
+  /** The invite link the OS opened, once (`null` when none waits). */
+  groupsTakeOpenedLink: (): Promise<Result<string | null>> => call(() => commands.groupsTakeOpenedLink()),
+  /** Calls `onLink` when the OS opens an invite link, until the returned function is called. */
+  onInviteLink: async (onLink: () => void): Promise<() => void> => {
+    try {
+      return await events.inviteLinkEvent.listen(() => onLink());
+    } catch (e) {
+      console.error("cannot listen to invite links", e);
+      return () => {};
+    }
+  },
+  /** Calls `onChange` whenever the group connection changes, until the returned function is called. */
+  onGroupsChanged: async (onChange: () => void): Promise<() => void> => {
+    try {
+      return await events.groupsChangedEvent.listen(() => onChange());
+    } catch (e) {
+      console.error("cannot listen to group changes", e);
+      return () => {};
+    }
+  },
   /** Calls `onProgress` for each import progress event until the returned function is called. */
   onImportProgress: async (onProgress: (p: ImportProgress) => void): Promise<() => void> => {
     try {

@@ -132,11 +132,39 @@ export const commands = {
 	blockerStatus: () => typedError<BlockerStatus, AppError>(__TAURI_INVOKE("blocker_status")),
 	/**  Installs the helper once, through pkexec (the system asks for an administrator's password). */
 	installBlocker: () => typedError<BlockerStatus, AppError>(__TAURI_INVOKE("install_blocker")),
+	groupsStatus: () => typedError<GroupsStatus, AppError>(__TAURI_INVOKE("groups_status")),
+	groupsSignUp: (form: AccountForm) => typedError<GroupsStatus, AppError>(__TAURI_INVOKE("groups_sign_up", { form })),
+	groupsSignIn: (form: AccountForm) => typedError<GroupsStatus, AppError>(__TAURI_INVOKE("groups_sign_in", { form })),
+	/**  Stops syncing, revokes this device on the server and forgets the token. */
+	groupsSignOut: () => typedError<GroupsStatus, AppError>(__TAURI_INVOKE("groups_sign_out")),
+	groupsList: () => typedError<Group[], AppError>(__TAURI_INVOKE("groups_list")),
+	groupsCreate: (group: CreateGroup) => typedError<Group, AppError>(__TAURI_INVOKE("groups_create", { group })),
+	groupsCreateInvite: (groupId: string, invite: CreateInvite) => typedError<InviteCreated, AppError>(__TAURI_INVOKE("groups_create_invite", { groupId, invite })),
+	groupsInvites: (groupId: string) => typedError<Invite[], AppError>(__TAURI_INVOKE("groups_invites", { groupId })),
+	groupsRevokeInvite: (groupId: string, inviteId: string) => typedError<null, AppError>(__TAURI_INVOKE("groups_revoke_invite", { groupId, inviteId })),
+	/**  Reads a pasted invite (link, message or code) and asks its server where it leads. */
+	groupsReadInvite: (text: string) => typedError<InviteView, AppError>(__TAURI_INVOKE("groups_read_invite", { text })),
+	groupsJoin: (invite: InviteRef, share: ShareSettings) => typedError<Group, AppError>(__TAURI_INVOKE("groups_join", { invite, share })),
+	/**  Leaves a group; with `delete_shared`, withdraws everything shared with it. */
+	groupsLeave: (groupId: string, deleteShared: boolean) => typedError<null, AppError>(__TAURI_INVOKE("groups_leave", { groupId, deleteShared })),
+	groupsSetShare: (groupId: string, share: ShareSettings) => typedError<Group, AppError>(__TAURI_INVOKE("groups_set_share", { groupId, share })),
+	/**  The board of `date` (`null`: the group's today), with its 接龙 text. */
+	groupsBoard: (groupId: string, date: string | null) => typedError<Board, AppError>(__TAURI_INVOKE("groups_board", { groupId, date })),
+	/**  Puts the board's 接龙 text on the clipboard, ready to paste into the WeChat group. */
+	groupsCopyJielong: (groupId: string, date: string | null) => typedError<string, AppError>(__TAURI_INVOKE("groups_copy_jielong", { groupId, date })),
+	/**  "Sync now" / retry: a round right away. */
+	groupsSyncNow: () => typedError<null, AppError>(__TAURI_INVOKE("groups_sync_now")),
+	/**  Puts text on the clipboard (an invite message to send to friends). At most 4,000 characters. */
+	copyText: (text: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_text", { text })),
+	/**  The invite link the OS opened, if one waits (taken once). */
+	groupsTakeOpenedLink: () => typedError<string | null, AppError>(__TAURI_INVOKE("groups_take_opened_link")),
 };
 
 /** Events */
 export const events = {
+	groupsChangedEvent: makeEvent<GroupsChangedEvent, GroupsChangedEvent>("groups-changed-event"),
 	importProgressEvent: makeEvent<ImportProgressEvent, ImportProgressEvent>("import-progress-event"),
+	inviteLinkEvent: makeEvent<InviteLinkEvent, InviteLinkEvent>("invite-link-event"),
 };
 
 /* Constants */
@@ -145,6 +173,25 @@ export const SUBJECT_PALETTE = ["#e5484d","#3e63dd","#12a594","#f76b15","#8e4ec6
 /* Types */
 /**  The card's accent colour: big numbers, bars, heatmap. */
 export type Accent = "green" | "orange" | "blue" | "rose";
+
+/**
+ *  The sign-up / sign-in form. `nickname` and `invite` are for sign-up only. Its `Debug`
+ *  leaves the password out, so no log line can carry it.
+ */
+export type AccountForm = {
+	server: string,
+	username: string,
+	password: string,
+	nickname?: string,
+	/**  An invite link or code, when the server only lets invited people sign up. */
+	invite?: string | null,
+};
+
+export type AccountView = {
+	server: string,
+	username: string,
+	nickname: string,
+};
 
 /**  What picking photos gave: the photos added, and one message per file that was refused. */
 export type AddedPhotos = {
@@ -238,6 +285,45 @@ export type BlockerStatus = {
 	problem: string | null,
 };
 
+export type Board = {
+	group_id: string,
+	group_name: string,
+	date: string,
+	/**  The group's "today" when the board was made. */
+	today: string,
+	deadline_utc: string,
+	/**  In 接龙 order. */
+	entries: BoardEntry[],
+	on_leave: BoardMember[],
+	missing: BoardMember[],
+	/**  Ready to paste into WeChat, in the request's language. */
+	jielong_text: string,
+};
+
+export type BoardEntry = {
+	position: number,
+	user_id: string,
+	nickname: string,
+	/**  `None` when the member hides exact times. */
+	first_punch_utc: string | null,
+	on_time: boolean,
+	minutes: BoardMinutes[],
+	total_minutes: number,
+	notes: string[],
+	mood: SharedMood | null,
+};
+
+export type BoardMember = {
+	user_id: string,
+	nickname: string,
+};
+
+export type BoardMinutes = {
+	subject: string,
+	color: string,
+	minutes: number,
+};
+
 /**  What to put in the calendar file. */
 export type CalendarExportInput = {
 	/**  Concrete events for this many weeks from today (1..=26); ignored when `recurring`. */
@@ -305,6 +391,24 @@ export type Countdown =
 { state: "today" } | 
 /**  The exam was `days_ago` days ago: time to set the next one. */
 { state: "passed"; days_ago: number };
+
+export type CreateGroup = {
+	/**  1–24 characters. */
+	name: string,
+	/**  IANA zone the group's day and deadline are judged in, e.g. `Asia/Shanghai`. */
+	tz: string,
+	/**  `HH:MM`; before 06:00 means the next morning. */
+	deadline: string,
+	/**  What the creator shares with it. */
+	share?: ShareSettings,
+};
+
+export type CreateInvite = {
+	/**  1–500 uses. */
+	max_uses: number,
+	/**  1–720 hours (30 days). */
+	expires_in_hours: number,
+};
 
 /**  Everything about one study day: why it counts the way it does. */
 export type DayDetail = {
@@ -587,6 +691,41 @@ export type GoalToday = {
 	summary: HabitSummary,
 };
 
+/**  A group as one member sees it. */
+export type Group = {
+	id: string,
+	name: string,
+	tz: string,
+	deadline: string,
+	owner_user_id: string,
+	created_at: string,
+	/**  The caller's role. */
+	role: Role,
+	/**  What the caller shares with this group. */
+	share: ShareSettings,
+	member_count: number,
+};
+
+/**
+ *  The group connection changed (signed in or out, a sync round ended, the server refused
+ *  something): the UI asks `groups_status` again, and refreshes an open board.
+ */
+export type GroupsChangedEvent = null;
+
+/**  The Groups screen's and the status bar's view of the connection. */
+export type GroupsStatus = {
+	account: AccountView | null,
+	/**  Set when this computer was connected before and must sign in again, and why. */
+	sign_in_again: SignInAgain | null,
+	/**
+	 *  Where the device token is kept when the OS keychain did not answer (a 0600 file): the
+	 *  app says so instead of pretending it is in the keychain.
+	 */
+	token_file: string | null,
+	/**  `None` while signed out. */
+	sync: SyncView | null,
+};
+
 /**  A habit's numbers, without the day-by-day list. */
 export type HabitSummary = {
 	unit: StreakUnit,
@@ -647,6 +786,52 @@ export type ImportReport = {
 	updated: number,
 	/**  Rows where the version here was newer and stayed. */
 	kept: number,
+};
+
+export type Invite = {
+	id: string,
+	created_at: string,
+	expires_at: string,
+	max_uses: number,
+	uses: number,
+	revoked: boolean,
+};
+
+/**  A new invite. `code` is shown only here, once (the server keeps its hash). */
+export type InviteCreated = {
+	invite: Invite,
+	code: string,
+	/**  `daka://join/<code>?server=<url-encoded server URL>`: opens the app's join dialog. */
+	app_link: string,
+};
+
+/**
+ *  An invite link was opened by the OS: the UI takes it with `groups_take_opened_link` and
+ *  shows the join dialog.
+ */
+export type InviteLinkEvent = null;
+
+export type InvitePreview = {
+	group_name: string,
+	tz: string,
+	deadline: string,
+	member_count: number,
+	/**  Days of history a new member shares on joining. */
+	shares_days: number,
+};
+
+/**  An invite as the app understands it, before asking the server what it leads to. */
+export type InviteRef = {
+	/**  The code, upper-case, without spaces. */
+	code: string,
+	/**  The server the link names; `None` for a bare code (the signed-in server is meant). */
+	server: string | null,
+};
+
+/**  An invite the user pasted or the OS opened, and where it leads. */
+export type InviteView = {
+	invite: InviteRef,
+	preview: InvitePreview,
 };
 
 /**  A UI language. Serialized as a BCP 47 tag (`"zh-CN"`, `"en"`). */
@@ -854,6 +1039,23 @@ export type QuietHours = {
 	to_min: number,
 };
 
+export type RejectCode = 
+/**  The record id belongs to another member. */
+"forbidden" | 
+/**  The version's clock is more than 5 minutes ahead of the server's. */
+"clock_ahead" | 
+/**  The date is more than a year back or after tomorrow. */
+"date_out_of_window" | 
+/**  Some field is out of range (minutes, note length, zone, colour …). */
+"invalid" | string;
+
+/**  A change the server refused, and why, in the user's language. */
+export type RejectedView = {
+	record_id: string,
+	code: RejectCode,
+	reason: string,
+};
+
 /**
  *  The reminder setting as the UI sends it. A struct, not a bare `Option`, because a `null`
  *  argument is indistinguishable from a missing one at the IPC boundary.
@@ -862,6 +1064,9 @@ export type ReminderInput = {
 	/**  `HH:MM` in the home zone, or `null` (or empty) to turn the reminder off. */
 	at: string | null,
 };
+
+/**  A member's role in one group. Owner ⊃ admin ⊃ member. */
+export type Role = "member" | "admin" | "owner";
 
 /**  The running session as the UI shows it. */
 export type RunningStatus = {
@@ -941,6 +1146,28 @@ export type ShareRequest = {
 	/**  Put one of the day's photos on the daily card. */
 	with_photo: boolean,
 };
+
+/**
+ *  What a member shares with one group. Status and minutes per subject always; the rest only
+ *  when turned on.
+ */
+export type ShareSettings = {
+	note?: boolean,
+	mood?: boolean,
+	/**  When false, the group sees the order and whether it was on time, not the clock time. */
+	exact_times?: boolean,
+};
+
+export type SharedMood = "great" | "good" | "okay" | "tired" | "down";
+
+/**  Why a computer that was connected is not any more. */
+export type SignInAgain = 
+/**  The data folder was copied or moved here: it signs in as a new device. */
+{ reason: "moved_here" } | 
+/**  The token is gone from the keychain (cleared, another user session). */
+{ reason: "token_missing"; server: string; username: string } | 
+/**  The server signed this device out (revoked from another computer, account removed). */
+{ reason: "signed_out_by_server"; server: string; username: string };
 
 export type SiteLayers = {
 	hosts: LayerState,
@@ -1024,6 +1251,19 @@ export type SubjectToday = {
 export type SubjectTotal = {
 	subject_id: SubjectId,
 	minutes: number,
+};
+
+export type SyncPhaseView = "synced" | "syncing" | "offline" | "failed" | "signed_out";
+
+export type SyncView = {
+	phase: SyncPhaseView,
+	/**  Why, in the user's language, when not synced. */
+	message: string | null,
+	/**  Changes waiting to be sent. */
+	pending: number,
+	rejected: RejectedView[],
+	last_synced: string | null,
+	retry_at: string | null,
 };
 
 /**  A named weekly template applied to some weekdays. */
