@@ -95,6 +95,7 @@ server-check:
 e2e-build:
 	cargo build --features $(TEST_FEATURES) --bin daka
 	cargo build -p daka-blockd
+	cargo build -p daka-server --bin daka-server
 
 e2e: e2e-build
 	@echo "[e2e] real window under Xvfb, driven by WebKitWebDriver"

@@ -25,10 +25,13 @@ pub struct Arg<T> {
 }
 
 impl<T: DeserializeOwned> Arg<T> {
-    /// Decodes the argument, or explains (in `lang`) that it was missing or malformed.
+    /// Decodes the argument, or explains (in `lang`) that it was missing or malformed. A
+    /// missing or `null` argument decodes as JSON `null`: fine for an `Option`, an error for
+    /// anything else (Tauri cannot tell the two apart).
     pub fn decode(self, name: &str, lang: Lang) -> Result<T, AppError> {
         let Some(raw) = self.raw else {
-            return Err(AppError::bad_argument(name, "missing", lang));
+            return serde_json::from_value(serde_json::Value::Null)
+                .map_err(|_| AppError::bad_argument(name, "missing", lang));
         };
         serde_json::from_value(raw).map_err(|e| AppError::bad_argument(name, &e.to_string(), lang))
     }

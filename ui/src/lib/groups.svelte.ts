@@ -1,10 +1,12 @@
 // The group connection as the whole UI sees it (the Groups screen and the sidebar's sync line):
 // one copy, refreshed on every change Rust reports, so both always agree.
-import type { GroupsStatus } from "./bindings";
+import type { Group, GroupsStatus } from "./bindings";
 import { backend } from "./backend";
 
 class GroupsModel {
   status = $state<GroupsStatus | null>(null);
+  /** The groups as last fetched (still shown while the server cannot be reached). */
+  list = $state<Group[]>([]);
   error = $state<string | null>(null);
   /** Bumped on each change event, so an open board knows to fetch again. */
   revision = $state(0);
