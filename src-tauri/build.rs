@@ -4,6 +4,8 @@
 include!("src/commands/names.rs");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // tauri-build narrows what reruns this script; a new command must regenerate its permission.
+    println!("cargo:rerun-if-changed=src-tauri/src/commands/names.rs");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMAND_NAMES));

@@ -147,6 +147,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             groups::groups_sync_now,
             groups::copy_text,
             groups::groups_take_opened_link,
+            groups::groups_devices,
+            groups::groups_revoke_device,
         ])
 }
 

@@ -211,6 +211,8 @@ async function groupFlow(t) {
   a = await launch({ dataDir: dataA, home: homeA, now, tz, env });
   await a.click('[data-testid="nav-groups"]');
   await expectText(a, '[data-testid="board-entries"]', (s) => s.includes("小王"), "B's punch-in on A's board");
+  await a.click('[data-action="show-devices"]');
+  await expectText(a, '[data-testid="device-list"]', (s) => s.includes("（这台电脑）"), "this computer in the device list");
   await a.click('[data-action="copy-jielong"]');
   const zh = await clipboardMatching(/打卡接龙/, "the Chinese 接龙 text");
   assert.match(zh, /考研打卡小组/);

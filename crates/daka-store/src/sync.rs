@@ -192,6 +192,27 @@ impl Store {
         Ok((u64::try_from(count).unwrap_or(0), rejected))
     }
 
+    /// The user's retry of refused changes: each refused record is queued again as it stands
+    /// now (the user may have corrected it, or the clock), under a number the server has not
+    /// seen; the refused rows go. Returns how many records were queued again.
+    async fn requeue_rejected_inner(&self, now: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let mut touched = Touched::default();
+        for (kind, id) in repo::rejected_entities(&mut tx).await? {
+            match kind.as_str() {
+                "punch_in" => touched.punch_ins.push(id),
+                "subject" => touched.subjects.push(id),
+                "day_status" => touched.day_status.push(id),
+                _ => {}
+            }
+        }
+        let count = touched.punch_ins.len() + touched.subjects.len() + touched.day_status.len();
+        repo::delete_rejected(&mut tx).await?;
+        queue_touched(&mut tx, &touched, crate::repo::to_millis(now)).await?;
+        tx.commit_outside_records().await?;
+        Ok(u64::try_from(count).unwrap_or(u64::MAX))
+    }
+
     /// The cached feed of `group`: one change per record (the latest), in feed order.
     pub async fn group_records(&self, group: Uuid) -> Result<Vec<Change>> {
         let mut conn = self.pool().acquire().await?;
@@ -238,6 +259,10 @@ impl SyncStore for Store {
 
     async fn pending(&self) -> Result<(u64, Vec<Rejected>), StoreFailure> {
         self.pending_inner(self.clock().now()).await.map_err(failure)
+    }
+
+    async fn requeue_rejected(&self) -> Result<u64, StoreFailure> {
+        self.requeue_rejected_inner(self.clock().now()).await.map_err(failure)
     }
 }
 

@@ -252,6 +252,28 @@ async fn acknowledge_drops_what_the_server_has_and_keeps_what_it_refused() {
 }
 
 #[tokio::test]
+async fn a_retry_queues_a_refused_record_again_as_it_stands_under_a_new_number() {
+    let (_dir, store) = connected().await;
+    let p = punch(&store, "2026-11-22", "a", evening(22)).await;
+    let batch = store.next_batch(0, 100).await.unwrap();
+    let last = *seqs(&batch).last().unwrap();
+    store.acknowledge(&answer(last, &[(last, RejectCode::ClockAhead)])).await.unwrap();
+    assert_eq!(store.pending().await.unwrap().1.len(), 1);
+
+    assert_eq!(store.requeue_rejected().await.unwrap(), 1);
+    let (pending, rejected) = store.pending().await.unwrap();
+    assert_eq!((pending, rejected.len()), (1, 0), "waiting again, no longer refused");
+    let batch = store.next_batch(last, 100).await.unwrap();
+    assert_eq!(seqs(&batch), [last + 1], "a number the server has not refused");
+    assert!(
+        matches!(&batch[0].record, daka_wire::Record::PunchIn { id, body: Some(_) } if *id == uuid(p.id)),
+        "{:?}",
+        batch[0].record
+    );
+    assert_eq!(store.requeue_rejected().await.unwrap(), 0, "nothing refused is left");
+}
+
+#[tokio::test]
 async fn a_restored_backup_never_reuses_a_number_the_server_applied() {
     let (dir, store) = connected().await;
     punch(&store, "2026-11-22", "a", evening(22)).await;

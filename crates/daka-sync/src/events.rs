@@ -1,5 +1,8 @@
 //! Listens to the server's event stream and turns every `poke` (or `resync`) into a trigger
 //! for the sync loop. Reconnects with backoff; a 401 ends it (the loop reports signed out).
+//! A (re)connection wakes the loop even while it waits out a failure: the server has just
+//! answered, so the outage is over and what waits should go now, not at the end of a backoff
+//! of up to 5 minutes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,11 +14,16 @@ use tokio::sync::{Notify, watch};
 use crate::backoff::Backoff;
 use crate::client::Client;
 
-pub(crate) async fn listen(client: Client, trigger: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn listen(
+    client: Client,
+    trigger: Arc<Notify>,
+    reachable: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(300));
     loop {
         let connected = tokio::select! {
-            r = stream_once(&client, &trigger, &mut backoff) => r,
+            r = stream_once(&client, &trigger, &reachable, &mut backoff) => r,
             () = crate::runner::stopped(&mut stop) => return,
         };
         if connected == Stream::Unauthorized {
@@ -37,7 +45,12 @@ enum Stream {
 
 /// One connection: reads events until it drops. Every (re)connection also triggers a round,
 /// since pokes sent while disconnected were missed.
-async fn stream_once(client: &Client, trigger: &Notify, backoff: &mut Backoff) -> Stream {
+async fn stream_once(
+    client: &Client,
+    trigger: &Notify,
+    reachable: &Notify,
+    backoff: &mut Backoff,
+) -> Stream {
     // No overall timeout: the stream is meant to stay open (the server sends a comment every 15 s).
     let request = client
         .http()
@@ -56,7 +69,7 @@ async fn stream_once(client: &Client, trigger: &Notify, backoff: &mut Backoff) -
         return Stream::Ended;
     }
     backoff.reset();
-    trigger.notify_one();
+    reachable.notify_one();
     let mut body = response.bytes_stream();
     let mut buffer = String::new();
     while let Some(Ok(chunk)) = body.next().await {

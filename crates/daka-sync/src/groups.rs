@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use daka_core::lang::Lang;
 use daka_wire::{
-    Board, CreateGroup, CreateInvite, Group, Invite, InviteCreated, InvitePreview, JoinGroup,
-    Member, ShareSettings,
+    Board, CreateGroup, CreateInvite, Device, Group, Invite, InviteCreated, InvitePreview,
+    JoinGroup, Member, ShareSettings,
 };
 use uuid::Uuid;
 
@@ -17,6 +17,25 @@ use crate::session::{AccountStore, Session};
 impl<S: AccountStore> Session<S> {
     async fn signed_in(&self, lang: Lang) -> Result<Client, SyncError> {
         self.client().await.map(|c| c.speaking(lang)).ok_or(SyncError::NotSignedIn)
+    }
+
+    /// The account's computers, this one marked `current`; revoked ones are left out.
+    pub async fn devices(&self, lang: Lang) -> Result<Vec<Device>, SyncError> {
+        let mut devices = self.signed_in(lang).await?.devices().await?;
+        devices.retain(|d| d.revoked_at.is_none());
+        Ok(devices)
+    }
+
+    /// Signs another computer of the account out (a lost or sold laptop). This computer signs
+    /// out with [`Session::sign_out`] instead, which also forgets the token here.
+    pub async fn revoke_device(&self, device: Uuid, lang: Lang) -> Result<(), SyncError> {
+        if self.account().await.is_some_and(|a| a.device_id == device) {
+            return Err(SyncError::Input(
+                lang.pick("要移除这台电脑，请用“退出登录”。", "To remove this computer, sign out.")
+                    .to_owned(),
+            ));
+        }
+        self.signed_in(lang).await?.revoke_device(device).await
     }
 
     pub async fn groups(&self, lang: Lang) -> Result<Vec<Group>, SyncError> {

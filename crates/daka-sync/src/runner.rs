@@ -108,6 +108,7 @@ impl<S: SyncStore> Runner<S> {
         tokio::spawn(crate::events::listen(
             self.client.clone(),
             Arc::clone(&trigger),
+            Arc::clone(&retry),
             stop_rx.clone(),
         ));
         tokio::spawn(run(

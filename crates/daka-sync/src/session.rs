@@ -299,11 +299,14 @@ impl<S: AccountStore> Session<S> {
         self.active.lock().await.as_ref().map(|a| a.runner.state())
     }
 
-    /// "Sync now": a round right away, even during a failure's backoff.
-    pub async fn retry_now(&self) {
+    /// "Sync now": what the server refused is queued again (as it stands now), and a round
+    /// runs right away, even during a failure's backoff.
+    pub async fn retry_now(&self) -> Result<(), SyncError> {
+        self.store.requeue_rejected().await?;
         if let Some(active) = self.active.lock().await.as_ref() {
             active.runner.retry_now();
         }
+        Ok(())
     }
 
     /// Sync soon: a local write happened.

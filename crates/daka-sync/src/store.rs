@@ -50,4 +50,9 @@ pub trait SyncStore: Send + Sync + 'static {
 
     /// How many mutations wait to be sent, and the refused ones.
     async fn pending(&self) -> Result<(u64, Vec<Rejected>), StoreFailure>;
+
+    /// The user asked to retry what the server refused: queue each refused record again as it
+    /// stands now, under a new sequence number (the server answers a number it refused with the
+    /// same refusal), and drop the refused entries. Returns how many were queued again.
+    async fn requeue_rejected(&self) -> Result<u64, StoreFailure>;
 }

@@ -550,6 +550,9 @@ impl SyncStore for CompactsMidRound {
     async fn pending(&self) -> Result<(u64, Vec<Rejected>), StoreFailure> {
         self.inner.pending().await
     }
+    async fn requeue_rejected(&self) -> Result<u64, StoreFailure> {
+        self.inner.requeue_rejected().await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -593,6 +596,17 @@ async fn a_rejected_mutation_is_kept_and_does_not_block_later_ones() {
     let feed = fresh_feed(&admin, b.token(), group).await;
     assert!(feed.contains_key(&fine) && feed.contains_key(&later) && !feed.contains_key(&refused));
     assert_eq!(b.store.snapshot()[&group], feed);
+
+    // "Sync now" sends it again under a new number; still out of the window, so refused again
+    // (judged afresh, not taken for a duplicate of the refused number), and kept once.
+    let before = a.store.rejected()[0].device_seq;
+    assert_eq!(a.store.requeue_rejected().await.unwrap(), 1);
+    let report = a.sync().await.unwrap();
+    assert_eq!((report.pushed, report.rejected), (1, 1));
+    let again = a.store.rejected();
+    assert_eq!(again.len(), 1);
+    assert!(again[0].device_seq > before, "{again:?}");
+    assert_eq!(again[0].code, RejectCode::DateOutOfWindow);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use daka_sync::{AccountForm, GroupsStatus, InviteRef, parse_invite};
-use daka_wire::{Board, CreateGroup, CreateInvite, Group, Invite, InviteCreated, ShareSettings};
+use daka_wire::{
+    Board, CreateGroup, CreateInvite, Device, Group, Invite, InviteCreated, ShareSettings,
+};
 use serde::Serialize;
 use tauri::State;
 use uuid::Uuid;
@@ -63,6 +65,30 @@ pub async fn groups_sign_out(state: State<'_, AppState>) -> Result<GroupsStatus,
     let session = state.group_session()?;
     session.sign_out().await.map_err(|e| AppError::from_sync(e, lang))?;
     Ok(session.status(lang).await)
+}
+
+/// The account's signed-in computers.
+#[tauri::command]
+#[specta::specta]
+pub async fn groups_devices(state: State<'_, AppState>) -> Result<Vec<Device>, AppError> {
+    let lang = state.lang();
+    state.group_session()?.devices(lang).await.map_err(|e| AppError::from_sync(e, lang))
+}
+
+/// Signs another computer of the account out.
+#[tauri::command]
+#[specta::specta]
+pub async fn groups_revoke_device(
+    state: State<'_, AppState>,
+    device_id: Arg<Uuid>,
+) -> Result<(), AppError> {
+    let lang = state.lang();
+    let device_id = device_id.decode("device_id", lang)?;
+    state
+        .group_session()?
+        .revoke_device(device_id, lang)
+        .await
+        .map_err(|e| AppError::from_sync(e, lang))
 }
 
 #[tauri::command]
@@ -260,12 +286,12 @@ pub async fn groups_copy_jielong(
     Ok(board.jielong_text)
 }
 
-/// "Sync now" / retry: a round right away.
+/// "Sync now" / retry: refused changes are queued again, and a round runs right away.
 #[tauri::command]
 #[specta::specta]
 pub async fn groups_sync_now(state: State<'_, AppState>) -> Result<(), AppError> {
-    state.group_session()?.retry_now().await;
-    Ok(())
+    let lang = state.lang();
+    state.group_session()?.retry_now().await.map_err(|e| AppError::from_sync(e, lang))
 }
 
 /// The invite link the OS opened, if one waits (taken once).

@@ -85,4 +85,6 @@ pub const COMMAND_NAMES: &[&str] = &[
     "groups_sync_now",
     "copy_text",
     "groups_take_opened_link",
+    "groups_devices",
+    "groups_revoke_device",
 ];

@@ -11,6 +11,7 @@ import {
   type Board,
   type CreateGroup,
   type CreateInvite,
+  type Device,
   type Group,
   type GroupsStatus,
   type Invite,
@@ -218,6 +219,9 @@ export const backend = {
   groupsSignIn: (form: AccountForm): Promise<Result<GroupsStatus>> => call(() => commands.groupsSignIn(form)),
   groupsSignOut: (): Promise<Result<GroupsStatus>> => call(() => commands.groupsSignOut()),
   groupsList: (): Promise<Result<Group[]>> => call(() => commands.groupsList()),
+  /** The account's signed-in computers (this one has `current`). */
+  groupsDevices: (): Promise<Result<Device[]>> => call(() => commands.groupsDevices()),
+  groupsRevokeDevice: (deviceId: string): Promise<Result<null>> => call(() => commands.groupsRevokeDevice(deviceId)),
   groupsCreate: (group: CreateGroup): Promise<Result<Group>> => call(() => commands.groupsCreate(group)),
   groupsCreateInvite: (groupId: string, invite: CreateInvite): Promise<Result<InviteCreated>> =>
     call(() => commands.groupsCreateInvite(groupId, invite)),

@@ -152,12 +152,16 @@ export const commands = {
 	groupsBoard: (groupId: string, date: string | null) => typedError<Board, AppError>(__TAURI_INVOKE("groups_board", { groupId, date })),
 	/**  Puts the board's 接龙 text on the clipboard, ready to paste into the WeChat group. */
 	groupsCopyJielong: (groupId: string, date: string | null) => typedError<string, AppError>(__TAURI_INVOKE("groups_copy_jielong", { groupId, date })),
-	/**  "Sync now" / retry: a round right away. */
+	/**  "Sync now" / retry: refused changes are queued again, and a round runs right away. */
 	groupsSyncNow: () => typedError<null, AppError>(__TAURI_INVOKE("groups_sync_now")),
 	/**  Puts text on the clipboard (an invite message to send to friends). At most 4,000 characters. */
 	copyText: (text: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_text", { text })),
 	/**  The invite link the OS opened, if one waits (taken once). */
 	groupsTakeOpenedLink: () => typedError<string | null, AppError>(__TAURI_INVOKE("groups_take_opened_link")),
+	/**  The account's signed-in computers. */
+	groupsDevices: () => typedError<Device[], AppError>(__TAURI_INVOKE("groups_devices")),
+	/**  Signs another computer of the account out. */
+	groupsRevokeDevice: (deviceId: string) => typedError<null, AppError>(__TAURI_INVOKE("groups_revoke_device", { deviceId })),
 };
 
 /** Events */
@@ -504,6 +508,17 @@ export type DayVerdict = {
 	excuse: Excuse | null,
 	/**  The day extended the streak. */
 	counted: boolean,
+};
+
+/**  One computer signed in to the account. */
+export type Device = {
+	id: string,
+	name: string,
+	created_at: string,
+	last_seen_at: string,
+	revoked_at: string | null,
+	/**  True for the device making the request. */
+	current: boolean,
 };
 
 /**  How an entry relates to the day it is for, frozen when it is written. */

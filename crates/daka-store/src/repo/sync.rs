@@ -178,6 +178,17 @@ pub(crate) async fn delete_rejected(conn: &mut SqliteConnection) -> Result<()> {
     Ok(())
 }
 
+/// The (entity_type, entity_id) of every refused row, each once.
+pub(crate) async fn rejected_entities(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT entity_type, entity_id FROM outbox WHERE state = 'rejected'",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Refused rows: (wire_seq, entity_id, reject_code, reject_message), oldest first.
 pub(crate) async fn rejected(
     conn: &mut SqliteConnection,

@@ -448,4 +448,25 @@ impl SyncStore for MemoryStore {
         let waiting = s.outbox.iter().filter(|e| e.rejected.is_none()).count() as u64;
         Ok((waiting, rejected_of(&s)))
     }
+
+    async fn requeue_rejected(&self) -> Result<u64, StoreFailure> {
+        let mut s = self.state();
+        let refused: Vec<Uuid> =
+            s.outbox.iter().filter(|e| e.rejected.is_some()).map(|e| e.record.id()).collect();
+        s.outbox.retain(|e| e.rejected.is_none());
+        let mut queued = 0;
+        for id in refused {
+            // As the record stands now, under a new mutation and an unassigned number.
+            let Some(own) = s.local.get(&id).cloned() else { continue };
+            s.outbox.push(OutboxEntry {
+                seq: None,
+                mutation_id: Uuid::now_v7(),
+                version: own.version,
+                record: Record::PunchIn { id, body: own.body },
+                rejected: None,
+            });
+            queued += 1;
+        }
+        Ok(queued)
+    }
 }
