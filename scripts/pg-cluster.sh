@@ -13,7 +13,11 @@ as() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi;
 case "$cmd" in
   start)
     mkdir -p "$dir"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres:postgres "$dir"
+      # A `mktemp -d` parent is 0700 root: postgres must at least pass through it.
+      as test -x "$(dirname "$dir")" || chmod a+x "$(dirname "$dir")"
+    fi
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     as "$bin/initdb" -D "$dir/data" -A trust -U daka --no-sync -E UTF8 --locale=C >"$dir/initdb.log" 2>&1
     as "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w \

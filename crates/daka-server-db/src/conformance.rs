@@ -29,6 +29,7 @@ where
     accounts_and_devices(fresh().await).await;
     invites_expire_run_out_and_can_be_revoked(fresh().await).await;
     push_is_idempotent_by_device_sequence(fresh().await).await;
+    pushes_arriving_together_stand_or_fail_alone(fresh().await).await;
     last_writer_wins_by_version_then_device(fresh().await).await;
     a_member_writes_only_their_own_records(fresh().await).await;
     the_feed_is_compacted_paged_and_gap_free(fresh().await).await;
@@ -318,6 +319,56 @@ async fn push_is_idempotent_by_device_sequence<D: ServerDb>(db: D) {
     ));
     assert_eq!(db.sync_status(&device, t0()).await.unwrap().last_device_seq, 2);
     assert_eq!(all_changes(&db, g).await.len(), 1);
+}
+
+/// Many pushes at once, as under load, where a backend may apply several in one transaction
+/// (group commit): a push with a sequence gap and one from a revoked device among them fail
+/// alone, write nothing, and every other push is applied exactly once; a device's second push
+/// racing its first is numbered against it.
+async fn pushes_arriving_together_stand_or_fail_alone<D: ServerDb>(db: D) {
+    let (owner, _) = user(&db, "owner").await;
+    let g = group(&db, owner, ShareSettings::default()).await;
+    let code = invite(&db, g, owner, 20, 24).await;
+    let mut devices = Vec::new();
+    for i in 0..12 {
+        let (member, device) = user(&db, &format!("m{i}")).await;
+        join(&db, &code, member, ShareSettings::default()).await.unwrap();
+        devices.push((member, device));
+    }
+    let revoked = devices[7].1;
+    db.revoke_device(devices[7].0, revoked.device_id, t0()).await.unwrap();
+    let punch = |seq: i64| {
+        let body = punch_body("2026-12-06", 30, "");
+        mutation(seq, seq, Record::PunchIn { id: Uuid::now_v7(), body: Some(body) })
+    };
+    let batches: Vec<(DeviceAuth, Vec<Mutation>)> = devices
+        .iter()
+        .enumerate()
+        .map(|(i, (_, d))| match i {
+            4 => (*d, vec![punch(1), punch(3)]), // a gap: nothing of it may stand
+            _ => (*d, vec![punch(1)]),
+        })
+        .chain([(devices[0].1, vec![punch(1), punch(2)])]) // a retry racing the original
+        .collect();
+    let answers =
+        futures_util::future::join_all(batches.iter().map(|(d, b)| push(&db, d, b))).await;
+    for (i, answer) in answers.iter().enumerate() {
+        match i {
+            4 => assert!(matches!(answer, Err(DbError::SequenceGap { expected: 2 })), "{answer:?}"),
+            7 => assert!(matches!(answer, Err(DbError::Forbidden)), "{answer:?}"),
+            12 => {
+                let out = answer.as_ref().unwrap();
+                assert_eq!(statuses(out), vec![Outcome::Duplicate, Outcome::Applied]);
+            }
+            _ => assert_eq!(statuses(answer.as_ref().unwrap()), vec![Outcome::Applied], "{i}"),
+        }
+    }
+    let changes = all_changes(&db, g).await;
+    // 10 good devices with one punch-in each, and the second punch-in of device 0.
+    assert_eq!(changes.len(), 11);
+    let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, (1..=11).collect::<Vec<_>>(), "gap-free");
+    assert_eq!(db.sync_status(&devices[4].1, t0()).await.unwrap().last_device_seq, 0);
 }
 
 async fn last_writer_wins_by_version_then_device<D: ServerDb>(db: D) {

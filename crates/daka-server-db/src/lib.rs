@@ -15,6 +15,7 @@ pub mod check;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
+pub mod group_commit;
 mod model;
 pub mod share;
 

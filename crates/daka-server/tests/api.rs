@@ -43,11 +43,11 @@ fn punch_in(
     }
 }
 
-fn subject(seq: i64, id: Uuid, name: &str) -> Mutation {
+fn subject(seq: i64, id: Uuid, name: &str, version: i64) -> Mutation {
     Mutation {
         device_seq: seq,
         mutation_id: Uuid::now_v7(),
-        version: version_now(),
+        version,
         record: Record::Subject {
             id,
             body: Some(SubjectBody { name: name.into(), color: "#4C6EF5".into() }),
@@ -61,7 +61,9 @@ fn today_in_shanghai() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_punches_in_and_the_group_board_shows_it_in_both_languages() {
-    let server = TestServer::start().await;
+    // Noon in Shanghai, well before the 22:30 deadline, whatever time the test runs at.
+    let now = Utc.with_ymd_and_hms(2026, 12, 6, 4, 0, 0).unwrap();
+    let server = TestServer::start_at(Default::default(), Some(Arc::new(Mutex::new(now)))).await;
     let anon = server.client(None);
     let a = anon.with_token(&anon.sign_up("xiaoli").await.token);
     let b = anon.with_token(&anon.sign_up("xiaowang").await.token);
@@ -84,11 +86,11 @@ async fn a_member_punches_in_and_the_group_board_shows_it_in_both_languages() {
     assert_eq!((joined.id, joined.role, joined.member_count), (group.id, Role::Member, 2));
 
     let math = Uuid::now_v7();
-    let today = today_in_shanghai();
+    let today = "2026-12-06".to_string();
     let pushed = b
         .push(vec![
-            subject(1, math, "数学一"),
-            punch_in(2, &today, Utc::now(), math, 90, version_now()),
+            subject(1, math, "数学一", now.timestamp_millis() << 16),
+            punch_in(2, &today, now, math, 90, now.timestamp_millis() << 16),
         ])
         .await;
     assert_eq!(pushed.last_device_seq, 2);
