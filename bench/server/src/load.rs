@@ -1,4 +1,9 @@
-//! The load: members push one punch-in and pull their group's feed, as fast as they can.
+//! The load: members push one punch-in and pull their group's feed. First as fast as they can
+//! (closed loop: each waits for its answers, so 200 members keep 200 requests in flight and the
+//! figure is the server's capacity; latency is then queueing, 200 / throughput by Little's
+//! law), then paced (open loop: each member starts a push-and-pull on a fixed schedule, and
+//! latency is measured from when it was due, so a slow answer is never hidden by the member
+//! waiting for it). The paced rate is a stated share of the measured capacity.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -93,20 +98,46 @@ struct Samples {
     pull: Vec<Duration>,
 }
 
-async fn member_loop(m: Member, until: Instant) -> Samples {
+/// A member's next sequence number and feed cursor, carried from one phase to the next.
+struct Cursor {
+    member: Member,
+    seq: i64,
+    after: i64,
+}
+
+async fn push_and_pull(c: &mut Cursor, s: &mut Samples, due: Instant) {
+    c.member.client.push(vec![punch(c.seq)]).await.unwrap();
+    s.push.push(due.elapsed());
+    c.seq += 1;
+    let t = Instant::now();
+    let page = c.member.client.changes(c.member.group, c.after, 500).await.unwrap();
+    s.pull.push(t.elapsed());
+    c.after = page.next_after;
+}
+
+async fn flat_out(mut c: Cursor, until: Instant) -> (Cursor, Samples) {
     let mut s = Samples::default();
-    let (mut seq, mut cursor) = (1, 0);
     while Instant::now() < until {
-        let t = Instant::now();
-        m.client.push(vec![punch(seq)]).await.unwrap();
-        s.push.push(t.elapsed());
-        seq += 1;
-        let t = Instant::now();
-        let page = m.client.changes(m.group, cursor, 500).await.unwrap();
-        s.pull.push(t.elapsed());
-        cursor = page.next_after;
+        push_and_pull(&mut c, &mut s, Instant::now()).await;
     }
-    s
+    (c, s)
+}
+
+/// One push-and-pull every `every`, from `start` (members spread over the first interval).
+async fn paced(
+    mut c: Cursor,
+    start: Instant,
+    every: Duration,
+    until: Instant,
+) -> (Cursor, Samples) {
+    let mut s = Samples::default();
+    let mut due = start;
+    while due < until {
+        tokio::time::sleep_until(due.into()).await;
+        push_and_pull(&mut c, &mut s, due).await;
+        due += every;
+    }
+    (c, s)
 }
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {
@@ -115,31 +146,68 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
     v.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-/// Runs the load on `db` and prints the figures next to the raw insert rate.
+/// How hard the paced phase pushes, as a share of the capacity the flat-out phase measured.
+const PACED_SHARE: f64 = 0.5;
+
+/// Runs both phases on `db` and prints the figures next to the raw insert rate.
 pub(crate) async fn report(name: &str, db: Arc<dyn ServerDb>, opts: &Options, raw_rate: f64) {
     let (url, stop) = crate::start(db).await;
-    let members = members(&url, opts.clients).await;
+    let cursors: Vec<Cursor> = members(&url, opts.clients)
+        .await
+        .into_iter()
+        .map(|member| Cursor { member, seq: 1, after: 0 })
+        .collect();
     let until = Instant::now() + Duration::from_secs(opts.seconds);
     let started = Instant::now();
-    let tasks: Vec<_> = members.into_iter().map(|m| tokio::spawn(member_loop(m, until))).collect();
-    let mut all = Samples::default();
-    for t in tasks {
-        let s = t.await.unwrap();
-        all.push.extend(s.push);
-        all.pull.extend(s.pull);
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let rate = all.push.len() as f64 / elapsed;
+    let (cursors, mut all) = gather(cursors.into_iter().map(|c| flat_out(c, until))).await;
+    let rate = all.push.len() as f64 / started.elapsed().as_secs_f64();
     println!(
-        "{name}: {rate:.0} pushes/s (limit: raw sqlx insert loop {raw_rate:.0} rows/s, ratio {:.0} %, goal ≥ 25 %); \
-push p50 {:.1} ms p99 {:.1} ms (goal p99 ≤ 50 ms); pull p50 {:.1} ms p99 {:.1} ms",
+        "{name}, flat out: {rate:.0} pushes/s (limit: raw sqlx insert loop {raw_rate:.0} rows/s, ratio {:.0} %, goal ≥ 25 %); \
+push p50 {:.1} ms p99 {:.1} ms; pull p50 {:.1} ms p99 {:.1} ms",
         100.0 * rate / raw_rate,
         pct(&mut all.push, 0.5),
         pct(&mut all.push, 0.99),
         pct(&mut all.pull, 0.5),
         pct(&mut all.pull, 0.99),
     );
+
+    let offered = (rate * PACED_SHARE).max(1.0);
+    let every = Duration::from_secs_f64(cursors.len() as f64 / offered);
+    let start = Instant::now();
+    let until = start + Duration::from_secs(opts.seconds);
+    let n = cursors.len() as u32;
+    let (_, mut all) = gather(cursors.into_iter().enumerate().map(|(i, c)| {
+        // Spread the members' first pushes over one interval, as real ones would be.
+        paced(c, start + every * i as u32 / n, every, until)
+    }))
+    .await;
+    println!(
+        "{name}, paced at {offered:.0} pushes/s ({:.0} % of that, {:.2} s between a member's pushes; {:.0}/s done): \
+push p50 {:.1} ms p99 {:.1} ms (goal p99 ≤ 50 ms); pull p50 {:.1} ms p99 {:.1} ms",
+        100.0 * PACED_SHARE,
+        every.as_secs_f64(),
+        all.push.len() as f64 / opts.seconds as f64,
+        pct(&mut all.push, 0.5),
+        pct(&mut all.push, 0.99),
+        pct(&mut all.pull, 0.5),
+        pct(&mut all.pull, 0.99),
+    );
     let _ = stop.send(());
+}
+
+/// Runs every member's phase as its own task; answers the cursors and all the samples.
+async fn gather(
+    phases: impl Iterator<Item = impl std::future::Future<Output = (Cursor, Samples)> + Send + 'static>,
+) -> (Vec<Cursor>, Samples) {
+    let tasks: Vec<_> = phases.map(tokio::spawn).collect();
+    let (mut cursors, mut all) = (Vec::with_capacity(tasks.len()), Samples::default());
+    for t in tasks {
+        let (c, s) = t.await.unwrap();
+        cursors.push(c);
+        all.push.extend(s.push);
+        all.pull.extend(s.pull);
+    }
+    (cursors, all)
 }
 
 const YEAR_CODE: &str = "YEAR-CODE";

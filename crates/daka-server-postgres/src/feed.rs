@@ -47,27 +47,23 @@ pub(crate) async fn announce(
     op: Op,
     now: DateTime<Utc>,
 ) -> Result<i64, DbError> {
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE groups SET head_seq = head_seq + 1 WHERE id = $1 RETURNING head_seq",
+    // One statement, one round trip: the group row is already locked by the caller, so the
+    // UPDATE inside never waits and the INSERT sees the number it returned.
+    sqlx::query_scalar(
+        "WITH next AS (UPDATE groups SET head_seq = head_seq + 1 WHERE id = $1 RETURNING head_seq)
+         INSERT INTO changes (group_id, seq, record_id, kind, op, changed_at)
+         SELECT $1, next.head_seq, $2, $3, $4, $5 FROM next
+         ON CONFLICT (group_id, record_id) DO UPDATE SET seq = excluded.seq, op = excluded.op, changed_at = excluded.changed_at
+         RETURNING seq",
     )
     .bind(group)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(db)?;
-    sqlx::query(
-        "INSERT INTO changes (group_id, seq, record_id, kind, op, changed_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (group_id, record_id) DO UPDATE SET seq = excluded.seq, op = excluded.op, changed_at = excluded.changed_at",
-    )
-    .bind(group)
-    .bind(seq)
     .bind(record)
     .bind(kind)
     .bind(op.as_str())
     .bind(millis(now))
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await
-    .map_err(db)?;
-    Ok(seq)
+    .map_err(db)
 }
 
 /// The member's records in the group's feed (with that op, or any).
