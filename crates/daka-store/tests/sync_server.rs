@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use common::{draft, onboarding};
 use daka_core::lang::Lang;
 use daka_core::punch_in::{MinutesInput, PunchInInput};
@@ -71,10 +71,11 @@ fn sign_up(name: &str) -> SignUp {
     }
 }
 
-async fn punch_in(store: &Store, minutes: f64) {
-    let profile = store.profile().await.unwrap();
-    let subjects = profile.subjects;
-    let today = profile.day_rules.logical_date(Utc::now());
+/// Punches in on `date` (B's study day, which is not the group's board of "today" between B's
+/// day start and the group's next-morning deadline).
+async fn punch_in(store: &Store, minutes: f64, date: NaiveDate) {
+    let subjects = store.profile().await.unwrap().subjects;
+    let today = date;
     let input = PunchInInput {
         id: None,
         date: today.to_string(),
@@ -141,12 +142,13 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
         .await
         .unwrap();
 
-    punch_in(&store_b, 90.0).await;
+    let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
+    punch_in(&store_b, 90.0, day).await;
     b.trigger().await;
     eventually(&b, "B's punch-in on A's board", || {
         let client_a = client_a.clone();
         async move {
-            let board = client_a.board(group.id, None).await.unwrap();
+            let board = client_a.board(group.id, Some(day)).await.unwrap();
             board.entries.iter().any(|e| {
                 e.nickname == "xiaowang同学"
                     && e.total_minutes == 90
@@ -159,7 +161,7 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
     // The server goes down; B punches in anyway; the state says offline and nothing is lost.
     running.stop.send(()).unwrap();
     running.task.await.unwrap().unwrap();
-    punch_in(&store_b, 30.0).await;
+    punch_in(&store_b, 30.0, day).await;
     b.trigger().await;
     let mut state = b.state().await.unwrap();
     tokio::time::timeout(
@@ -177,7 +179,7 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
     eventually(&b, "the offline punch-in after the server came back", || {
         let client_a = client_a.clone();
         async move {
-            let board = client_a.board(group.id, None).await.unwrap();
+            let board = client_a.board(group.id, Some(day)).await.unwrap();
             board
                 .entries
                 .iter()
@@ -185,7 +187,7 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
         }
     })
     .await;
-    let board = client_a.board(group.id, None).await.unwrap();
+    let board = client_a.board(group.id, Some(day)).await.unwrap();
     assert_eq!(board.entries.iter().filter(|e| e.nickname == "xiaowang同学").count(), 1);
     assert!(board.jielong_text.contains("xiaowang同学 数学一 2h ✅"), "{}", board.jielong_text);
 }

@@ -35,7 +35,30 @@ describe("catalogues", () => {
       expect(han.test(m), key).toBe(true);
     }
   });
+
+  // Full-width brackets, plus signs and 、 in English text are drawn with the CJK font's
+  // full-width glyphs ("target（hours）", "＋ New template").
+  it("English messages have no CJK punctuation", () => {
+    for (const [key, m] of Object.entries(en)) {
+      const text = typeof m === "function" ? m({ n: 2, h: 1, m: 5, d: "5 min", exam: "x", list: "a" }) : m;
+      expect(text.match(CJK_PUNCTUATION), key).toBeNull();
+    }
+  });
+
+  // Words around a message written into the markup show in both languages: punctuation there
+  // must come from the catalogues (comments may quote Chinese examples).
+  it("component markup adds no CJK punctuation of its own", () => {
+    const files = import.meta.glob("../../components/**/*.svelte", { query: "?raw", import: "default", eager: true });
+    expect(Object.keys(files).length).toBeGreaterThan(20);
+    for (const [file, source] of Object.entries(files) as [string, string][]) {
+      const code = source.replace(/<!--[\s\S]*?-->/g, "").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+      expect(code.match(CJK_PUNCTUATION), file).toBeNull();
+    }
+  });
 });
+
+/** CJK symbols and punctuation (、。「」【】…) and the full-width forms (（）＋：，). */
+const CJK_PUNCTUATION = /[\u3000-\u303f\uff00-\uffef]/g;
 
 describe("translate", () => {
   it("fills placeholders and keeps unknown ones visible", () => {
