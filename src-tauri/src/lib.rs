@@ -143,6 +143,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             groups::groups_leave,
             groups::groups_set_share,
             groups::groups_board,
+            groups::groups_photo,
             groups::groups_copy_jielong,
             groups::groups_sync_now,
             groups::copy_text,

@@ -87,6 +87,7 @@ fn punch(seq: i64) -> Mutation {
                 minutes: vec![SubjectMinutes { subject_id: Uuid::now_v7(), minutes: 45 }],
                 note: Some("真题一套".into()),
                 mood: None,
+                photos: vec![],
             }),
         },
     }

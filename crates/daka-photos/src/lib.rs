@@ -277,12 +277,18 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PhotoError> {
 
 /// The thumbnail as a `data:` URL for the webview (its CSP allows `data:` images).
 pub fn thumbnail_data_url(data_dir: &Path, thumb_name: &str) -> Result<String, PhotoError> {
+    Ok(jpeg_data_url(&thumbnail_bytes(data_dir, thumb_name)?))
+}
+
+/// JPEG bytes as a `data:` URL (a thumbnail, or a group member's photo from the server).
+pub fn jpeg_data_url(bytes: &[u8]) -> String {
+    format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// The thumbnail's JPEG bytes: what a group sees of a photo (never the original).
+pub fn thumbnail_bytes(data_dir: &Path, thumb_name: &str) -> Result<Vec<u8>, PhotoError> {
     let path = thumbs_dir(data_dir).join(safe_name(thumb_name)?);
-    let bytes = fs::read(&path).map_err(|e| PhotoError::io(&path, e))?;
-    Ok(format!(
-        "data:image/jpeg;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    ))
+    fs::read(&path).map_err(|e| PhotoError::io(&path, e))
 }
 
 /// The original photo's path, for copying into an export.

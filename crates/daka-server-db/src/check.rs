@@ -92,6 +92,11 @@ fn punch_in(body: &PunchInBody, now: DateTime<Utc>) -> Result<NaiveDate, RejectC
     {
         return Err(RejectCode::Invalid);
     }
+    if body.photos.len() > daka_wire::MAX_PHOTOS
+        || body.photos.iter().enumerate().any(|(i, p)| body.photos[..i].contains(p))
+    {
+        return Err(RejectCode::Invalid);
+    }
     Ok(body.date)
 }
 
@@ -143,6 +148,7 @@ mod tests {
                 .collect(),
             note,
             mood: None,
+            photos: vec![],
         };
         Mutation {
             device_seq: 1,
@@ -182,6 +188,23 @@ mod tests {
             code(&punch("2026-12-06", &[1], Some("字".repeat(2001)))),
             Some(RejectCode::Invalid)
         );
+    }
+
+    #[rstest]
+    fn nine_distinct_photos_pass_ten_or_a_repeat_do_not() {
+        let with = |photos: Vec<Uuid>| {
+            let mut m = punch("2026-12-06", &[1], None);
+            if let Record::PunchIn { body: Some(b), .. } = &mut m.record {
+                b.photos = photos;
+            }
+            code(&m)
+        };
+        let nine: Vec<Uuid> = (0..9).map(|_| Uuid::now_v7()).collect();
+        assert_eq!(with(nine.clone()), None);
+        let mut ten = nine.clone();
+        ten.push(Uuid::now_v7());
+        assert_eq!(with(ten), Some(RejectCode::Invalid));
+        assert_eq!(with(vec![nine[0], nine[0]]), Some(RejectCode::Invalid));
     }
 
     #[rstest]

@@ -19,6 +19,8 @@ use uuid::Uuid;
 use crate::check::check;
 use crate::*;
 
+mod photos;
+
 /// Runs every case, each on a fresh database from `fresh`.
 pub async fn run_all<D, F, Fut>(fresh: F)
 where
@@ -39,13 +41,16 @@ where
     old_cursors_expire_after_compaction(fresh().await).await;
     the_board_reads_the_group_day(fresh().await).await;
     pokes_follow_commits(fresh().await).await;
+    photos::photos_are_stored_once_and_never_change(fresh().await).await;
+    photos::a_group_sees_a_photo_only_while_shared_and_listed(fresh().await).await;
+    photos::compaction_sweeps_photos_nothing_lists(fresh().await).await;
 }
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 6, 4, 0, 0).unwrap()
 }
 
-fn day(s: &str) -> NaiveDate {
+pub(crate) fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
@@ -154,6 +159,7 @@ pub fn punch_body(date: &str, minutes: u32, note: &str) -> PunchInBody {
         minutes: vec![SubjectMinutes { subject_id: Uuid::nil(), minutes }],
         note: Some(note.into()),
         mood: Some(daka_wire::Mood::Good),
+        photos: vec![],
     }
 }
 
@@ -374,7 +380,12 @@ async fn pushes_arriving_together_stand_or_fail_alone<D: ServerDb>(db: D) {
 async fn last_writer_wins_by_version_then_device<D: ServerDb>(db: D) {
     let (alice, laptop) = user(&db, "alice").await;
     let desktop = second_device(&db, alice).await;
-    let g = group(&db, alice, ShareSettings { note: true, mood: true, exact_times: true }).await;
+    let g = group(
+        &db,
+        alice,
+        ShareSettings { note: true, mood: true, photos: true, exact_times: true },
+    )
+    .await;
     let id = Uuid::now_v7();
     let rec = |note: &str| Record::PunchIn { id, body: Some(punch_body("2026-12-06", 30, note)) };
     push(&db, &laptop, &[mutation(1, 10, rec("laptop v10"))]).await.unwrap();
@@ -478,7 +489,12 @@ async fn the_feed_is_compacted_paged_and_gap_free<D: ServerDb>(db: D) {
 
 async fn what_a_group_sees_follows_share_settings<D: ServerDb>(db: D) {
     let (alice, a) = user(&db, "alice").await;
-    let g = group(&db, alice, ShareSettings { note: false, mood: false, exact_times: false }).await;
+    let g = group(
+        &db,
+        alice,
+        ShareSettings { note: false, mood: false, photos: false, exact_times: false },
+    )
+    .await;
     let id = Uuid::now_v7();
     push(
         &db,
@@ -493,9 +509,14 @@ async fn what_a_group_sees_follows_share_settings<D: ServerDb>(db: D) {
     };
     assert_eq!((seen.note, seen.mood, seen.created_utc, seen.on_time), (None, None, None, true));
     let head = db.changes(g, 0, 10).await.unwrap().head_seq;
-    db.set_share(g, alice, ShareSettings { note: true, mood: true, exact_times: true }, t0())
-        .await
-        .unwrap();
+    db.set_share(
+        g,
+        alice,
+        ShareSettings { note: true, mood: true, photos: true, exact_times: true },
+        t0(),
+    )
+    .await
+    .unwrap();
     let page = db.changes(g, head, 10).await.unwrap();
     assert_eq!(page.changes.len(), 1, "changing what is shared re-announces the records");
     let SharedRecord::PunchIn { body: Some(seen), .. } = &page.changes[0].record else { panic!() };

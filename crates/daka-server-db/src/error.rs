@@ -17,6 +17,10 @@ pub enum DbError {
     Forbidden,
     #[error("sequence gap: expected {expected}")]
     SequenceGap { expected: i64 },
+    #[error("the photo id holds another picture")]
+    PhotoTaken,
+    #[error("photo quota reached")]
+    QuotaExceeded,
     #[error("cursor older than the retained feed")]
     CursorExpired,
     #[error("stored data is corrupt: {0}")]

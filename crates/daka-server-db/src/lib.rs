@@ -143,7 +143,18 @@ pub trait ServerDb: Send + Sync + 'static {
     async fn changes(&self, group: Uuid, after: i64, limit: u32) -> Result<ChangePage, DbError>;
     /// What the board of `date` is made of.
     async fn board_data(&self, group: Uuid, date: NaiveDate) -> Result<BoardData, DbError>;
-    /// Drops feed tombstones changed before `before`, raising each group's `min_retained_seq`.
+    // --- photos -----------------------------------------------------------------------------
+    /// Stores a punch-in photo under its id. The same bytes again from the same owner:
+    /// `AlreadyStored`; other bytes or another owner: `PhotoTaken` (a photo never changes);
+    /// an owner already keeping `max_per_owner` photos: `QuotaExceeded`.
+    async fn put_photo(&self, photo: NewPhoto) -> Result<PhotoPut, DbError>;
+    /// The photo's bytes when `group` may see it: its owner is a member who shares photos
+    /// there, and a live punch-in of the owner in the group's feed lists it. `None` otherwise
+    /// (deleted punch-in, sharing turned off, a member who left, an unknown id).
+    async fn group_photo(&self, group: Uuid, photo: Uuid) -> Result<Option<Vec<u8>>, DbError>;
+
+    /// Drops feed tombstones changed before `before`, raising each group's `min_retained_seq`,
+    /// and photos uploaded before `before` that no live punch-in of their owner lists.
     async fn compact(&self, before: DateTime<Utc>) -> Result<u64, DbError>;
     /// Pokes from this process and, for PostgreSQL, from every other process on the database.
     fn pokes(&self) -> tokio::sync::broadcast::Receiver<Poke>;

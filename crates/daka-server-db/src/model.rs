@@ -213,6 +213,29 @@ pub struct BoardData {
     pub day_marks: Vec<(Uuid, DayMarkBody)>,
     /// Subject id → (name, colour), of every member.
     pub subjects: Vec<(Uuid, String, String)>,
+    /// Of the photos the day's punch-ins list, those uploaded by their author.
+    pub stored_photos: Vec<Uuid>,
+}
+
+/// A photo to store (`ServerDb::put_photo`). `bytes` are already checked to be one JPEG of at
+/// most `daka_wire::MAX_PHOTO_BYTES`.
+#[derive(Debug, Clone)]
+pub struct NewPhoto {
+    pub id: Uuid,
+    pub owner: Uuid,
+    pub bytes: Vec<u8>,
+    /// Hex SHA-256 of `bytes`: an upload again with the same id must have the same bytes.
+    pub sha256: String,
+    pub now: DateTime<Utc>,
+    /// How many photos one account may keep on this server.
+    pub max_per_owner: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoPut {
+    Stored,
+    /// The same photo was uploaded before (a retry).
+    AlreadyStored,
 }
 
 /// Times are stored as Unix milliseconds in every backend.

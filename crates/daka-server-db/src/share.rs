@@ -14,7 +14,7 @@ use crate::DbError;
 
 /// What a member who left (or whose settings are unknown) shares: the defaults.
 pub const FORMER_MEMBER: ShareSettings =
-    ShareSettings { note: false, mood: false, exact_times: false };
+    ShareSettings { note: false, mood: false, photos: false, exact_times: false };
 
 /// The record as the group may see it. `body: None` (or a delete in the feed) is a tombstone.
 pub fn shared_record(
@@ -55,5 +55,6 @@ fn shared_punch_in(body: PunchInBody, share: ShareSettings, clock: &GroupClock) 
         minutes: body.minutes,
         note: if share.note { body.note } else { None },
         mood: if share.mood { body.mood } else { None },
+        photos: if share.photos { body.photos } else { Vec::new() },
     }
 }

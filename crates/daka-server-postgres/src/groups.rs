@@ -54,8 +54,8 @@ async fn insert_membership(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO memberships (group_id, user_id, role, share_note, share_mood, share_exact_times, joined_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO memberships (group_id, user_id, role, share_note, share_mood, share_exact_times, joined_at, share_photos)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(group)
     .bind(user)
@@ -64,6 +64,7 @@ async fn insert_membership(
     .bind(share.mood)
     .bind(share.exact_times)
     .bind(millis(now))
+    .bind(share.photos)
     .execute(&mut **tx)
     .await
     .map_err(db)?;
@@ -114,13 +115,14 @@ pub(crate) fn share(row: &PgRow) -> Result<ShareSettings, DbError> {
     Ok(ShareSettings {
         note: row.try_get("share_note").map_err(db)?,
         mood: row.try_get("share_mood").map_err(db)?,
+        photos: row.try_get("share_photos").map_err(db)?,
         exact_times: row.try_get("share_exact_times").map_err(db)?,
     })
 }
 
 pub(crate) async fn of_user(pool: &PgPool, user: Uuid) -> Result<Vec<GroupView>, DbError> {
     let rows = sqlx::query(
-        "SELECT g.*, m.role, m.share_note, m.share_mood, m.share_exact_times,
+        "SELECT g.*, m.role, m.share_note, m.share_mood, m.share_exact_times, m.share_photos,
                 (SELECT count(*) FROM memberships c WHERE c.group_id = g.id) AS member_count
          FROM memberships m JOIN groups g ON g.id = m.group_id
          WHERE m.user_id = $1 ORDER BY g.created_at, g.id",
@@ -225,13 +227,14 @@ pub(crate) async fn set_share(
 ) -> Result<Option<Poke>, DbError> {
     lock(tx, group).await?;
     let done = sqlx::query(
-        "UPDATE memberships SET share_note = $1, share_mood = $2, share_exact_times = $3 WHERE group_id = $4 AND user_id = $5",
+        "UPDATE memberships SET share_note = $1, share_mood = $2, share_exact_times = $3, share_photos = $6 WHERE group_id = $4 AND user_id = $5",
     )
     .bind(share.note)
     .bind(share.mood)
     .bind(share.exact_times)
     .bind(group)
     .bind(user)
+    .bind(share.photos)
     .execute(&mut **tx)
     .await
     .map_err(db)?;

@@ -300,7 +300,7 @@ pub(crate) async fn changes(
     let clock = group_row.clock().ok_or_else(|| DbError::Corrupt("group clock".into()))?;
     let rows = sqlx::query(
         "SELECT c.seq, c.op, c.kind, c.record_id, r.author, r.version, r.body,
-                m.share_note, m.share_mood, m.share_exact_times, m.user_id AS member
+                m.share_note, m.share_mood, m.share_exact_times, m.share_photos, m.user_id AS member
          FROM changes c JOIN records r ON r.id = c.record_id
          LEFT JOIN memberships m ON m.group_id = c.group_id AND m.user_id = r.author
          WHERE c.group_id = ?1 AND c.seq > ?2 ORDER BY c.seq LIMIT ?3",
@@ -362,12 +362,14 @@ pub(crate) async fn board_data(
     .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
+    let stored_photos = crate::photos::stored_for_day(&mut conn, group, date).await?;
     let mut data = BoardData {
         group: group_row,
         members,
         punch_ins: vec![],
         day_marks: vec![],
         subjects: vec![],
+        stored_photos,
     };
     for row in rows {
         let author: Uuid = row.try_get("author").map_err(db)?;

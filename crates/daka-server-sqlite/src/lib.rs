@@ -18,6 +18,7 @@
 mod accounts;
 mod feed;
 mod groups;
+mod photos;
 
 use std::path::Path;
 use std::time::Duration;
@@ -297,8 +298,21 @@ impl ServerDb for SqliteDb {
     async fn compact(&self, before: DateTime<Utc>) -> Result<u64, DbError> {
         let mut tx = self.write().await?;
         let dropped = feed::compact(&mut tx, before).await?;
+        let photos = photos::sweep(&mut tx, before).await?;
         tx.commit().await.map_err(db)?;
+        if photos > 0 {
+            tracing::info!(photos, "dropped photos no punch-in lists any more");
+        }
         Ok(dropped)
+    }
+    async fn put_photo(&self, photo: NewPhoto) -> Result<PhotoPut, DbError> {
+        let mut tx = self.write().await?;
+        let put = photos::put(&mut tx, photo).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(put)
+    }
+    async fn group_photo(&self, group: Uuid, photo: Uuid) -> Result<Option<Vec<u8>>, DbError> {
+        photos::for_group(&self.pool, group, photo).await
     }
     fn pokes(&self) -> broadcast::Receiver<Poke> {
         self.pokes.subscribe()

@@ -37,6 +37,9 @@ pub struct Config {
     /// Days deletions are kept in the feeds; apps offline longer download their groups again.
     #[arg(long, env = "DAKA_RETENTION_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(7..=3650))]
     pub retention_days: u32,
+    /// Punch-in photos one account may keep (每个账号可保存的照片数); each is a ≤ 512 KiB thumbnail.
+    #[arg(long, env = "DAKA_MAX_PHOTOS", default_value_t = 4000, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub max_photos: u32,
     /// Trust X-Forwarded-For from the reverse proxy for rate limits (only behind one).
     #[arg(long, env = "DAKA_TRUST_PROXY")]
     pub trust_proxy: bool,
@@ -56,6 +59,7 @@ impl Config {
             share_days_on_join: self.share_days,
             retention_days: self.retention_days,
             trust_proxy: self.trust_proxy,
+            max_photos_per_user: self.max_photos,
             limits: crate::limits::Limits::default(),
         }
     }

@@ -43,6 +43,8 @@ impl Failure {
             DbError::OwnerCannotLeave => ErrorCode::OwnerCannotLeave,
             DbError::Forbidden => ErrorCode::Forbidden,
             DbError::CursorExpired => ErrorCode::CursorExpired,
+            DbError::PhotoTaken => ErrorCode::PhotoTaken,
+            DbError::QuotaExceeded => ErrorCode::QuotaExceeded,
             DbError::SequenceGap { expected } => {
                 return Failure {
                     expected: Some(expected),
@@ -80,11 +82,14 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadRequest | ErrorCode::Invalid => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized | ErrorCode::BadCredentials => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden | ErrorCode::SignupClosed | ErrorCode::OwnerCannotLeave => {
-            StatusCode::FORBIDDEN
-        }
+        ErrorCode::Forbidden
+        | ErrorCode::SignupClosed
+        | ErrorCode::OwnerCannotLeave
+        | ErrorCode::QuotaExceeded => StatusCode::FORBIDDEN,
         ErrorCode::NotFound | ErrorCode::InviteInvalid => StatusCode::NOT_FOUND,
-        ErrorCode::UsernameTaken | ErrorCode::SequenceGap => StatusCode::CONFLICT,
+        ErrorCode::UsernameTaken | ErrorCode::SequenceGap | ErrorCode::PhotoTaken => {
+            StatusCode::CONFLICT
+        }
         ErrorCode::CursorExpired => StatusCode::GONE,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -141,6 +146,14 @@ pub fn message(code: ErrorCode, lang: Lang) -> &'static str {
         ErrorCode::OwnerCannotLeave => lang.pick(
             "组长不能直接退出：请先删除小组。",
             "The owner cannot leave the group; delete it instead.",
+        ),
+        ErrorCode::PhotoTaken => lang.pick(
+            "这张照片的编号已被另一张照片使用。",
+            "This photo id already belongs to another picture.",
+        ),
+        ErrorCode::QuotaExceeded => lang.pick(
+            "你在这台服务器上保存的照片已达上限，新的打卡照片不会再分享。",
+            "Your account has as many photos as this server keeps; new photos are not shared.",
         ),
         ErrorCode::Internal | ErrorCode::Unknown => {
             lang.pick("服务器出错了，请稍后再试。", "The server had a problem; try again later.")

@@ -79,6 +79,8 @@ pub struct Settings {
     pub retention_days: u32,
     /// Read the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// How many punch-in photos one account may keep on the server.
+    pub max_photos_per_user: u32,
     pub limits: limits::Limits,
 }
 
@@ -90,6 +92,7 @@ impl Default for Settings {
             share_days_on_join: 7,
             retention_days: 90,
             trust_proxy: false,
+            max_photos_per_user: 4000,
             limits: limits::Limits::default(),
         }
     }

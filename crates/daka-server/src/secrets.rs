@@ -85,7 +85,12 @@ pub fn normalize_invite_code(code: &str) -> String {
 
 /// Lower-case hex SHA-256, the stored form of tokens and invite codes.
 pub fn sha256_hex(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
+    sha256_hex_of(secret.as_bytes())
+}
+
+/// Lower-case hex SHA-256 of any bytes (photos are compared by it).
+pub fn sha256_hex_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for b in digest {
         hex.push_str(&format!("{b:02x}"));

@@ -38,6 +38,7 @@ fn punch_in(
                 minutes: vec![SubjectMinutes { subject_id: subject, minutes }],
                 note: Some("今天状态不错".into()),
                 mood: Some(Mood::Good),
+                photos: vec![],
             }),
         },
     }

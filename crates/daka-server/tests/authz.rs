@@ -101,6 +101,34 @@ async fn world(server: &TestServer) -> World {
     }
 }
 
+/// A tiny whole JPEG (start and end markers), all the server checks.
+const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0xFF, 0xD9];
+
+/// The owner shares a photo with `group`: uploaded, listed by a punch-in of today, sharing on.
+async fn share_a_photo(w: &World, group: Uuid) -> Uuid {
+    let photo = Uuid::now_v7();
+    let r = w.owner.request(Method::PUT, &format!("/v1/photos/{photo}")).body(JPEG.to_vec());
+    assert_eq!(r.send().await.unwrap().status().as_u16(), 201);
+    let status: daka_wire::SyncStatus =
+        w.owner.ok(Method::GET, "/v1/sync/status", None::<()>).await;
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let punch_in = json!({"mutations": [{
+        "device_seq": status.last_device_seq + 1,
+        "mutation_id": Uuid::now_v7(),
+        "version": now.timestamp_millis() << 16,
+        "record": {"type": "punch_in", "id": Uuid::now_v7(), "body": {
+            "date": today, "created_utc": now, "tz": "Asia/Shanghai",
+            "minutes": [{"subject_id": Uuid::now_v7(), "minutes": 30}], "photos": [photo]}}}]});
+    let (s, _) = w.owner.call(Method::POST, "/v1/sync/push", Some(&punch_in)).await;
+    assert_eq!(s, 200);
+    let share = json!({"photos": true});
+    let (s, _) =
+        w.owner.call(Method::PUT, &format!("/v1/groups/{group}/share"), Some(&share)).await;
+    assert_eq!(s, 200);
+    photo
+}
+
 /// A fresh group with the owner, an admin, a member and a target member; answers (group, a
 /// usable invite code, an invite id).
 async fn fresh_group(w: &World) -> (Uuid, String, Uuid) {
@@ -140,7 +168,7 @@ fn body(operation: &str, invite_code: &str, n: usize) -> Option<Value> {
         "create" => json!({"name": "新小组", "tz": "Asia/Shanghai", "deadline": "22:30"}),
         "update" => json!({"name": "改名的小组", "tz": "Europe/London", "deadline": "23:00"}),
         "set_role" => json!({"role": "admin"}),
-        "set_share" => json!({"note": true, "mood": false, "exact_times": true}),
+        "set_share" => json!({"note": true, "mood": false, "photos": true, "exact_times": true}),
         "leave" => json!({"delete_shared": false}),
         "invites_create" => json!({"max_uses": 3, "expires_in_hours": 24}),
         "preview" | "join" => json!({"code": invite_code}),
@@ -194,18 +222,30 @@ async fn every_route_answers_every_caller_as_its_access_tag_says() {
                 };
                 // A device of the caller's own to revoke.
                 let device_id = own_device(&w, client).await;
+                // A photo the group may see, or a new id to upload under.
+                let photo_id = if operation == "group_photo" {
+                    share_a_photo(&w, group).await
+                } else {
+                    Uuid::now_v7()
+                };
                 let url = path
                     .replace("{group_id}", &group.to_string())
+                    .replace("{photo_id}", &photo_id.to_string())
                     .replace("{user_id}", &w.target_id.to_string())
                     .replace("{invite_id}", &invite_id.to_string())
                     .replace("{device_id}", &device_id.to_string());
                 let body = body(&operation, &code, cells);
                 assert!(
-                    !needs_body || body.is_some(),
+                    !needs_body || body.is_some() || operation == "put_photo",
                     "add a request body for {operation} to this test"
                 );
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-                let status = status_of(client, m, &url, body.as_ref()).await;
+                let status = if operation == "put_photo" {
+                    let r = client.request(m, &url).body(JPEG.to_vec());
+                    r.send().await.unwrap().status().as_u16()
+                } else {
+                    status_of(client, m, &url, body.as_ref()).await
+                };
                 let want = expected(&tag, &operation, caller);
                 let ok = match want {
                     None => (200..300).contains(&status),

@@ -39,6 +39,19 @@ impl Store {
             .map_err(|e| StoreError::corrupt(format!("thumbnail of {id}: {e}")))
     }
 
+    /// A live photo's thumbnail bytes, to upload for a group that shares photos; `None` when
+    /// the row or the file is gone (the punch-in is pushed without it).
+    pub async fn photo_upload(&self, id: uuid::Uuid) -> Result<Option<Vec<u8>>> {
+        let mut conn = self.pool().acquire().await?;
+        let Some(name) = photos::thumb_name(&mut conn, PhotoId::from_uuid(id)).await? else {
+            return Ok(None);
+        };
+        let data_dir = self.data_dir().to_owned();
+        tokio::task::spawn_blocking(move || daka_photos::thumbnail_bytes(&data_dir, &name).ok())
+            .await
+            .map_err(|e| StoreError::corrupt(format!("reading a thumbnail failed: {e}")))
+    }
+
     /// A live photo's original file, for a share card; `None` when the row or the file is gone.
     pub async fn photo_file(&self, id: PhotoId) -> Result<Option<std::path::PathBuf>> {
         let mut conn = self.pool().acquire().await?;

@@ -257,6 +257,10 @@ impl SyncStore for Store {
         self.retain_groups_inner(groups).await.map_err(failure)
     }
 
+    async fn photo_upload(&self, photo: Uuid) -> Result<Option<Vec<u8>>, StoreFailure> {
+        Store::photo_upload(self, photo).await.map_err(failure)
+    }
+
     async fn pending(&self) -> Result<(u64, Vec<Rejected>), StoreFailure> {
         self.pending_inner(self.clock().now()).await.map_err(failure)
     }

@@ -346,6 +346,7 @@ fn first_page(friend: Uuid, punch_id: Uuid, version: i64) -> ChangePage {
         minutes: vec![SubjectMinutes { subject_id, minutes: 90 }],
         note: Some("加油".into()),
         mood: Some(daka_wire::Mood::Great),
+        photos: vec![],
     };
     let punch_in = SharedRecord::PunchIn { id: punch_id, body: Some(shared) };
     ChangePage {

@@ -1,6 +1,7 @@
 //! The real store syncing through a real daka-server on 127.0.0.1 (port 0): two members on
 //! two data folders, a group, a punch-in that reaches the other's board, and a punch-in made
-//! while the server is down that arrives later and still counts as on time.
+//! while the server is down that arrives later and still counts as on time; and a punch-in's
+//! photo that reaches the group only once the member shares photos with it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -74,6 +75,10 @@ fn sign_up(name: &str) -> SignUp {
 /// Punches in on `date` (B's study day, which is not the group's board of "today" between B's
 /// day start and the group's next-morning deadline).
 async fn punch_in(store: &Store, minutes: f64, date: NaiveDate) {
+    punch_in_with_photos(store, minutes, date, vec![]).await;
+}
+
+async fn punch_in_with_photos(store: &Store, minutes: f64, date: NaiveDate, photos: Vec<String>) {
     let subjects = store.profile().await.unwrap().subjects;
     let today = date;
     let input = PunchInInput {
@@ -87,7 +92,7 @@ async fn punch_in(store: &Store, minutes: f64, date: NaiveDate) {
         goals_done: vec![],
         note: String::new(),
         mood: None,
-        photos: vec![],
+        photos,
     };
     store.save_punch_in(&input, Utc::now()).await.unwrap();
 }
@@ -117,30 +122,8 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
     let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
     let (_store_a, a) = member(&dir_a, "xiaoli").await;
     let (store_b, b) = member(&dir_b, "xiaowang").await;
-    a.sign_up(&url, sign_up("xiaoli")).await.unwrap();
-    b.sign_up(&url, sign_up("xiaowang")).await.unwrap();
+    let group = group_of_two(&url, &a, &b).await;
     let client_a = a.client().await.unwrap();
-    // A next-morning deadline (05:59) is after every study day's end, so "on time" below holds
-    // whatever hour the test runs at.
-    let group = client_a
-        .create_group(&CreateGroup {
-            name: "考研小组".into(),
-            tz: "Asia/Shanghai".into(),
-            deadline: "05:59".into(),
-            share: ShareSettings::default(),
-        })
-        .await
-        .unwrap();
-    let invite = client_a
-        .create_invite(group.id, &CreateInvite { max_uses: 5, expires_in_hours: 24 })
-        .await
-        .unwrap();
-    b.client()
-        .await
-        .unwrap()
-        .join(&JoinGroup { code: invite.code, share: ShareSettings::default() })
-        .await
-        .unwrap();
 
     let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
     punch_in(&store_b, 90.0, day).await;
@@ -190,4 +173,101 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
     let board = client_a.board(group.id, Some(day)).await.unwrap();
     assert_eq!(board.entries.iter().filter(|e| e.nickname == "xiaowang同学").count(), 1);
     assert!(board.jielong_text.contains("xiaowang同学 数学一 2h ✅"), "{}", board.jielong_text);
+}
+
+/// A group made by A and joined by B. Its next-morning deadline (05:59) is after every study
+/// day's end, so "on time" holds whatever hour a test runs at.
+async fn group_of_two(url: &str, a: &Session<Store>, b: &Session<Store>) -> daka_wire::Group {
+    a.sign_up(url, sign_up("xiaoli")).await.unwrap();
+    b.sign_up(url, sign_up("xiaowang")).await.unwrap();
+    let client_a = a.client().await.unwrap();
+    let group = client_a
+        .create_group(&CreateGroup {
+            name: "考研小组".into(),
+            tz: "Asia/Shanghai".into(),
+            deadline: "05:59".into(),
+            share: ShareSettings::default(),
+        })
+        .await
+        .unwrap();
+    let invite = client_a
+        .create_invite(group.id, &CreateInvite { max_uses: 5, expires_in_hours: 24 })
+        .await
+        .unwrap();
+    b.client()
+        .await
+        .unwrap()
+        .join(&JoinGroup { code: invite.code, share: ShareSettings::default() })
+        .await
+        .unwrap();
+    group
+}
+
+/// A photo picked into B's data folder, as the punch-in form does; answers its id.
+async fn picked_photo(store: &Store, dir: &TempDir) -> String {
+    let path = dir.path().join("IMG_0001.png");
+    image::RgbImage::from_pixel(640, 480, image::Rgb([200, 90, 40])).save(&path).unwrap();
+    let photo = daka_photos::ingest(&path, store.data_dir(), Default::default()).unwrap();
+    store.add_photo(&photo, Utc::now()).await.unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_reaches_the_group_only_once_shared() {
+    let server_dir = TempDir::new().unwrap();
+    let (addr, _running) =
+        serve(&server_dir.path().join("server.sqlite"), "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let (_store_a, a) = member(&dir_a, "xiaoli").await;
+    let (store_b, b) = member(&dir_b, "xiaowang").await;
+    let group = group_of_two(&url, &a, &b).await;
+    let client_a = a.client().await.unwrap();
+    let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
+
+    // Not shared: the punch-in arrives, its photo does not leave B's computer.
+    let private = picked_photo(&store_b, &dir_b).await;
+    punch_in_with_photos(&store_b, 30.0, day, vec![private.clone()]).await;
+    b.trigger().await;
+    eventually(&b, "B's first punch-in on A's board", || {
+        let client_a = client_a.clone();
+        async move {
+            let board = client_a.board(group.id, Some(day)).await.unwrap();
+            board.entries.iter().any(|e| e.total_minutes == 30)
+        }
+    })
+    .await;
+    let board = client_a.board(group.id, Some(day)).await.unwrap();
+    assert!(board.entries[0].photos.is_empty());
+    let never_sent = client_a.group_photo(group.id, private.parse().unwrap()).await;
+    assert!(never_sent.is_err(), "{never_sent:?}");
+
+    // Shared from now on: the next punch-in's photo is uploaded before the push.
+    let client_b = b.client().await.unwrap();
+    client_b
+        .set_share(group.id, &ShareSettings { photos: true, ..ShareSettings::default() })
+        .await
+        .unwrap();
+    let shared = picked_photo(&store_b, &dir_b).await;
+    punch_in_with_photos(&store_b, 45.0, day, vec![shared.clone()]).await;
+    b.trigger().await;
+    eventually(&b, "B's shared photo on A's board", || {
+        let client_a = client_a.clone();
+        let shared = shared.clone();
+        async move {
+            let board = client_a.board(group.id, Some(day)).await.unwrap();
+            board.entries.iter().any(|e| e.photos.iter().any(|p| p.to_string() == shared))
+        }
+    })
+    .await;
+    // The first photo is listed by a live punch-in and photos are shared now, so only its
+    // never having been uploaded keeps it from the group.
+    let still_private = client_a.group_photo(group.id, private.parse().unwrap()).await;
+    assert!(still_private.is_err(), "{still_private:?}");
+    let jpeg = client_a.group_photo(group.id, shared.parse().unwrap()).await.unwrap();
+    let thumb = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!(
+        (thumb.width(), thumb.height()),
+        (480, 360),
+        "the 480 px thumbnail, not the original"
+    );
 }

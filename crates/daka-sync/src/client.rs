@@ -258,6 +258,42 @@ impl Client {
     pub async fn push(&self, mutations: Vec<Mutation>) -> Result<PushResponse, SyncError> {
         self.call(Method::POST, "/v1/sync/push", Some(&PushRequest { mutations })).await
     }
+    /// Uploads a photo's thumbnail (JPEG) under the photo's id; a retry of the same bytes is
+    /// answered 200 like the first 201.
+    pub async fn put_photo(&self, photo: Uuid, jpeg: Vec<u8>) -> Result<(), SyncError> {
+        let r = self
+            .request(Method::PUT, &format!("/v1/photos/{photo}"))
+            .header(header::CONTENT_TYPE, "image/jpeg")
+            .body(jpeg);
+        let response = r.send().await.map_err(|e| SyncError::Offline(e.to_string()))?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        decode::<serde_json::Value>(response, self.lang).await.map(|_| ())
+    }
+    /// A photo a member shares with `group`, as JPEG bytes (at most `MAX_PHOTO_BYTES`).
+    pub async fn group_photo(&self, group: Uuid, photo: Uuid) -> Result<Vec<u8>, SyncError> {
+        let r = self.request(Method::GET, &format!("/v1/groups/{group}/photos/{photo}"));
+        let response = r.send().await.map_err(|e| SyncError::Offline(e.to_string()))?;
+        let is_jpeg = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"image/jpeg"));
+        if !response.status().is_success() {
+            return Err(decode::<serde_json::Value>(response, self.lang)
+                .await
+                .err()
+                .unwrap_or(SyncError::NotDaka("a photo answer without a body".into())));
+        }
+        if !is_jpeg || response.content_length().is_some_and(|n| n > MAX_PHOTO_BYTES as u64) {
+            return Err(SyncError::NotDaka("the photo answer is not a small JPEG".into()));
+        }
+        let bytes = response.bytes().await.map_err(|e| SyncError::Offline(e.to_string()))?;
+        if bytes.len() > MAX_PHOTO_BYTES {
+            return Err(SyncError::NotDaka("the photo answer is too large".into()));
+        }
+        Ok(bytes.to_vec())
+    }
     pub async fn status(&self) -> Result<SyncStatus, SyncError> {
         self.call::<(), _>(Method::GET, "/v1/sync/status", None).await
     }

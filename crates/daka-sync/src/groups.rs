@@ -146,6 +146,11 @@ impl<S: AccountStore> Session<S> {
     ) -> Result<Board, SyncError> {
         self.signed_in(lang).await?.board(group, date).await
     }
+
+    /// A photo a member shares with `group` (its JPEG thumbnail).
+    pub async fn photo(&self, group: Uuid, photo: Uuid, lang: Lang) -> Result<Vec<u8>, SyncError> {
+        self.signed_in(lang).await?.group_photo(group, photo).await
+    }
 }
 
 fn same_server(a: &str, b: &str) -> bool {

@@ -4,7 +4,8 @@
 //! page is applied together with its cursor, so the next round resumes without loss or double
 //! application (the server answers re-sent mutations `duplicate`).
 
-use daka_wire::{ErrorCode, MAX_PUSH_MUTATIONS, MutationStatus, SyncStatus};
+use daka_wire::{ErrorCode, MAX_PUSH_MUTATIONS, Mutation, MutationStatus, Record, SyncStatus};
+use uuid::Uuid;
 
 use crate::client::{Client, SyncError};
 use crate::store::SyncStore;
@@ -42,11 +43,13 @@ async fn push_all<S: SyncStore + ?Sized>(
     report: &mut RoundReport,
 ) -> Result<(), SyncError> {
     let mut gaps = 0;
+    let mut shares_photos = None;
     loop {
         let batch = store.next_batch(floor, MAX_PUSH_MUTATIONS).await?;
         if batch.is_empty() {
             return Ok(());
         }
+        upload_photos(client, store, &batch, &mut shares_photos).await?;
         let sent = batch.len() as u64;
         match client.push(batch).await {
             Ok(response) => {
@@ -74,6 +77,56 @@ async fn push_all<S: SyncStore + ?Sized>(
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Uploads the photos the batch's punch-ins list, before the push, so a group never sees a
+/// punch-in whose picture is still missing; only when some group shares photos (a picture
+/// leaves the computer only then; turning sharing on applies to what is pushed from then on).
+/// The server keeps each photo once, so a retry costs a request, never a copy. A photo the
+/// server refuses for good (quota, not a JPEG) is left out: the punch-in still syncs and the
+/// board shows it without that picture. A transient failure stops the round before the push.
+async fn upload_photos<S: SyncStore + ?Sized>(
+    client: &Client,
+    store: &S,
+    batch: &[Mutation],
+    shares_photos: &mut Option<bool>,
+) -> Result<(), SyncError> {
+    let photos: Vec<Uuid> = batch
+        .iter()
+        .filter_map(|m| match &m.record {
+            Record::PunchIn { body: Some(body), .. } => Some(body.photos.iter().copied()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if photos.is_empty() {
+        return Ok(());
+    }
+    let shares = match *shares_photos {
+        Some(shares) => shares,
+        None => {
+            let shares = client.groups().await?.iter().any(|g| g.share.photos);
+            *shares_photos = Some(shares);
+            shares
+        }
+    };
+    if !shares {
+        return Ok(());
+    }
+    for photo in photos {
+        let Some(jpeg) = store.photo_upload(photo).await? else { continue };
+        match client.put_photo(photo, jpeg).await {
+            Ok(()) => {}
+            Err(e) if e.is_transient() => return Err(e),
+            Err(e @ (SyncError::Unauthorized(_) | SyncError::ProtocolMismatch(_))) => {
+                return Err(e);
+            }
+            Err(e) => {
+                tracing::warn!(%photo, error = %e, "the server refused a photo; pushing without it");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `before` is the round's first status, read before this device pushed: a server restored

@@ -48,6 +48,10 @@ pub trait SyncStore: Send + Sync + 'static {
     /// Forgets the copies of every group not in `groups` (left, removed or deleted).
     async fn retain_groups(&self, groups: &[Uuid]) -> Result<(), StoreFailure>;
 
+    /// The JPEG to upload for a photo a punch-in lists (its thumbnail), or `None` when the
+    /// photo is gone from this computer (the punch-in is pushed without it).
+    async fn photo_upload(&self, photo: Uuid) -> Result<Option<Vec<u8>>, StoreFailure>;
+
     /// How many mutations wait to be sent, and the refused ones.
     async fn pending(&self) -> Result<(u64, Vec<Rejected>), StoreFailure>;
 

@@ -550,6 +550,9 @@ impl SyncStore for CompactsMidRound {
     async fn pending(&self) -> Result<(u64, Vec<Rejected>), StoreFailure> {
         self.inner.pending().await
     }
+    async fn photo_upload(&self, photo: Uuid) -> Result<Option<Vec<u8>>, StoreFailure> {
+        self.inner.photo_upload(photo).await
+    }
     async fn requeue_rejected(&self) -> Result<u64, StoreFailure> {
         self.inner.requeue_rejected().await
     }

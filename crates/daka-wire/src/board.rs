@@ -46,6 +46,9 @@ pub struct BoardEntry {
     pub total_minutes: u32,
     pub notes: Vec<String>,
     pub mood: Option<Mood>,
+    /// The day's photos the member shares with this group and has uploaded, earliest punch-in
+    /// first: `GET /v1/groups/{group}/photos/{id}` (or the web page's `/g/{group}/photos/{id}`).
+    pub photos: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -49,6 +49,11 @@ pub enum ErrorCode {
     ProtocolMismatch,
     /// The owner cannot leave the group they own (delete it or hand it over).
     OwnerCannotLeave,
+    /// A photo with this id already exists with other bytes or another owner (ids are never
+    /// reused: a photo is immutable once uploaded).
+    PhotoTaken,
+    /// The account stores as many photos as this server allows.
+    QuotaExceeded,
     Internal,
     /// A code from a newer server.
     #[serde(other)]
@@ -73,6 +78,8 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::ProtocolMismatch => "protocol_mismatch",
             ErrorCode::OwnerCannotLeave => "owner_cannot_leave",
+            ErrorCode::PhotoTaken => "photo_taken",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }

@@ -79,6 +79,10 @@ pub struct ShareSettings {
     pub note: bool,
     #[serde(default)]
     pub mood: bool,
+    /// The punch-ins' photos (their 480 px thumbnails). Turning it on applies to what is
+    /// pushed from then on: the app uploads a photo only while some group shares photos.
+    #[serde(default)]
+    pub photos: bool,
     /// When false, the group sees the order and whether it was on time, not the clock time.
     #[serde(default = "yes")]
     pub exact_times: bool,
@@ -90,7 +94,7 @@ fn yes() -> bool {
 
 impl Default for ShareSettings {
     fn default() -> Self {
-        ShareSettings { note: false, mood: false, exact_times: true }
+        ShareSettings { note: false, mood: false, photos: false, exact_times: true }
     }
 }
 

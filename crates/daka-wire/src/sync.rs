@@ -123,7 +123,18 @@ pub struct PunchInBody {
     pub note: Option<String>,
     #[serde(default)]
     pub mood: Option<Mood>,
+    /// The punch-in's photos, in order, at most [`MAX_PHOTOS`]: ids of pictures uploaded with
+    /// `PUT /v1/photos/{id}`. Groups see them only when the member shares photos there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<Uuid>,
 }
+
+/// At most this many photos per punch-in (the app's own limit).
+pub const MAX_PHOTOS: usize = 9;
+
+/// The largest photo the server stores: the app uploads its 480 px JPEG thumbnail (typically
+/// 30–90 KB), never the original.
+pub const MAX_PHOTO_BYTES: usize = 512 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -341,6 +352,10 @@ pub struct SharedPunchIn {
     pub minutes: Vec<SubjectMinutes>,
     pub note: Option<String>,
     pub mood: Option<Mood>,
+    /// Empty unless the author shares photos with this group. Fetch each with
+    /// `GET /v1/groups/{group}/photos/{id}`.
+    #[serde(default)]
+    pub photos: Vec<Uuid>,
 }
 
 /// What the server's event stream (`GET /v1/events`) sends: a group's feed advanced.

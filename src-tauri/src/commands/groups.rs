@@ -246,6 +246,26 @@ pub async fn groups_board(
         .map_err(|e| AppError::from_sync(e, lang))
 }
 
+/// A photo a member shares with the group, as a `data:` URL for an `<img>` (the webview's CSP
+/// allows `data:` images, not the server's address).
+#[tauri::command]
+#[specta::specta]
+pub async fn groups_photo(
+    state: State<'_, AppState>,
+    group_id: Arg<Uuid>,
+    photo_id: Arg<Uuid>,
+) -> Result<String, AppError> {
+    let lang = state.lang();
+    let group_id = group_id.decode("group_id", lang)?;
+    let photo_id = photo_id.decode("photo_id", lang)?;
+    let jpeg = state
+        .group_session()?
+        .photo(group_id, photo_id, lang)
+        .await
+        .map_err(|e| AppError::from_sync(e, lang))?;
+    Ok(daka_photos::jpeg_data_url(&jpeg))
+}
+
 /// Puts text on the clipboard (an invite message to send to friends). At most 4,000 characters.
 #[tauri::command]
 #[specta::specta]

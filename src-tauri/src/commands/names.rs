@@ -81,6 +81,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "groups_leave",
     "groups_set_share",
     "groups_board",
+    "groups_photo",
     "groups_copy_jielong",
     "groups_sync_now",
     "copy_text",

@@ -239,6 +239,9 @@ export const backend = {
   /** The board of `date` (`null`: the group's today). */
   groupsBoard: (groupId: string, date: string | null): Promise<Result<Board>> =>
     call(() => commands.groupsBoard(groupId, date)),
+  /** A photo a member shares with the group, as a `data:` URL. */
+  groupsPhoto: (groupId: string, photoId: string): Promise<Result<string>> =>
+    call(() => commands.groupsPhoto(groupId, photoId)),
   /** Puts the board's 接龙 text on the clipboard and returns it. */
   groupsCopyJielong: (groupId: string, date: string | null): Promise<Result<string>> =>
     call(() => commands.groupsCopyJielong(groupId, date)),

@@ -150,6 +150,11 @@ export const commands = {
 	groupsSetShare: (groupId: string, share: ShareSettings) => typedError<Group, AppError>(__TAURI_INVOKE("groups_set_share", { groupId, share })),
 	/**  The board of `date` (`null`: the group's today), with its 接龙 text. */
 	groupsBoard: (groupId: string, date: string | null) => typedError<Board, AppError>(__TAURI_INVOKE("groups_board", { groupId, date })),
+	/**
+	 *  A photo a member shares with the group, as a `data:` URL for an `<img>` (the webview's CSP
+	 *  allows `data:` images, not the server's address).
+	 */
+	groupsPhoto: (groupId: string, photoId: string) => typedError<string, AppError>(__TAURI_INVOKE("groups_photo", { groupId, photoId })),
 	/**  Puts the board's 接龙 text on the clipboard, ready to paste into the WeChat group. */
 	groupsCopyJielong: (groupId: string, date: string | null) => typedError<string, AppError>(__TAURI_INVOKE("groups_copy_jielong", { groupId, date })),
 	/**  "Sync now" / retry: refused changes are queued again, and a round runs right away. */
@@ -315,6 +320,11 @@ export type BoardEntry = {
 	total_minutes: number,
 	notes: string[],
 	mood: SharedMood | null,
+	/**
+	 *  The day's photos the member shares with this group and has uploaded, earliest punch-in
+	 *  first: `GET /v1/groups/{group}/photos/{id}` (or the web page's `/g/{group}/photos/{id}`).
+	 */
+	photos: string[],
 };
 
 export type BoardMember = {
@@ -1169,6 +1179,11 @@ export type ShareRequest = {
 export type ShareSettings = {
 	note?: boolean,
 	mood?: boolean,
+	/**
+	 *  The punch-ins' photos (their 480 px thumbnails). Turning it on applies to what is
+	 *  pushed from then on: the app uploads a photo only while some group shares photos.
+	 */
+	photos?: boolean,
 	/**  When false, the group sees the order and whether it was on time, not the clock time. */
 	exact_times?: boolean,
 };

@@ -52,6 +52,7 @@ pub fn make_board(
     let date = date.unwrap_or(today);
     let share: HashMap<Uuid, daka_wire::ShareSettings> =
         data.members.iter().map(|m| (m.user_id, m.share)).collect();
+    let photos = shared_photos(&data, &share);
     let subjects: HashMap<Uuid, (String, String)> =
         data.subjects.into_iter().map(|(id, n, c)| (id, (n, c))).collect();
     let other = lang.pick("其他", "Other");
@@ -122,12 +123,44 @@ pub fn make_board(
                 total_minutes: e.total_minutes,
                 notes: e.notes,
                 mood: e.mood.map(wire_mood),
+                photos: e
+                    .user_id
+                    .parse::<Uuid>()
+                    .ok()
+                    .and_then(|u| photos.get(&u).cloned())
+                    .unwrap_or_default(),
             })
             .collect(),
         on_leave: b.on_leave.into_iter().map(member).collect(),
         missing: b.missing.into_iter().map(member).collect(),
         jielong_text,
     })
+}
+
+/// Each member's photos of the day, earliest punch-in first: only from members who share
+/// photos with this group, and only those uploaded (a photo still on its way is left out
+/// rather than shown broken).
+fn shared_photos(
+    data: &BoardData,
+    share: &HashMap<Uuid, daka_wire::ShareSettings>,
+) -> HashMap<Uuid, Vec<Uuid>> {
+    let stored: std::collections::HashSet<Uuid> = data.stored_photos.iter().copied().collect();
+    let mut punch_ins: Vec<&(Uuid, daka_wire::PunchInBody)> = data
+        .punch_ins
+        .iter()
+        .filter(|(author, _)| share.get(author).is_some_and(|s| s.photos))
+        .collect();
+    punch_ins.sort_by_key(|(_, body)| body.created_utc);
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (author, body) in punch_ins {
+        let mine = out.entry(*author).or_default();
+        for id in body.photos.iter().filter(|id| stored.contains(id)) {
+            if !mine.contains(id) {
+                mine.push(*id);
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -9,6 +9,7 @@ mod check;
 mod events;
 mod groups;
 pub mod invites;
+pub(crate) mod photos;
 mod sync;
 
 use std::time::Duration;
@@ -106,6 +107,8 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(sync::status))
         .routes(routes!(sync::changes))
         .routes(routes!(board::board))
+        .routes(routes!(photos::put_photo))
+        .routes(routes!(photos::group_photo))
         .split_for_parts()
 }
 

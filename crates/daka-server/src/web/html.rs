@@ -44,6 +44,8 @@ input{font:inherit;padding:.6rem .7rem;border:1px solid var(--line);border-radiu
 button{font:inherit;padding:.6rem 1rem;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer}
 button.link{background:none;color:var(--accent);padding:0;text-decoration:underline}
 .error{color:#b91c1c}
+.photos{grid-column:2/4;display:flex;flex-wrap:wrap;gap:.35rem;margin-top:.25rem}
+.photos a{display:block;line-height:0}.photos img{width:4.5rem;height:4.5rem;object-fit:cover;border-radius:8px;border:1px solid var(--line);background:#fff}
 ";
 
 fn shell(lang: Lang, title: &str, switch_to: &str, body: &str) -> String {
@@ -195,14 +197,33 @@ fn entries_html(lang: Lang, board: &Board, tz: Tz) -> String {
                     .collect()
             };
             let notes: String = e.notes.iter().map(|n| format!("<div class=\"note\">{}</div>", esc(n))).collect();
+            let photos = photos_html(lang, board, e);
             format!(
-                "<li><span class=\"pos\">{}.</span><span class=\"name\">{}</span>{status}<div class=\"subjects\">{subjects}</div>{notes}</li>",
+                "<li><span class=\"pos\">{}.</span><span class=\"name\">{}</span>{status}<div class=\"subjects\">{subjects}</div>{notes}{photos}</li>",
                 e.position,
                 esc(&e.nickname)
             )
         })
         .collect();
     format!("<ol class=\"board card\">{items}</ol>")
+}
+
+/// The member's shared photos as thumbnails, each a link to the picture itself (ids are
+/// UUIDs, so nothing here needs escaping beyond the nickname in the alt text).
+fn photos_html(lang: Lang, board: &Board, e: &daka_wire::BoardEntry) -> String {
+    if e.photos.is_empty() {
+        return String::new();
+    }
+    let alt = esc(&format!("{}{}", e.nickname, lang.pick("的打卡照片", "'s punch-in photo")));
+    let imgs: String = e
+        .photos
+        .iter()
+        .map(|id| {
+            let src = format!("/web/groups/{}/photos/{id}", board.group_id);
+            format!("<a href=\"{src}\"><img src=\"{src}\" alt=\"{alt}\" loading=\"lazy\"></a>")
+        })
+        .collect();
+    format!("<div class=\"photos\">{imgs}</div>")
 }
 
 fn names(list: &[daka_wire::BoardMember], lang: Lang) -> String {

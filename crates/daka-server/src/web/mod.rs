@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/web/sign-in", post(sign_in))
         .route("/web/sign-out", post(sign_out))
         .route("/web/groups/{group_id}", get(group_page))
+        .route("/web/groups/{group_id}/photos/{photo_id}", get(group_photo))
 }
 
 /// The page language: `?lang=` (the switch link), else the `daka_lang` cookie, else the browser's.
@@ -57,7 +58,7 @@ fn page(status: StatusCode, body: String) -> Response {
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
     );
     response
 }
@@ -200,4 +201,26 @@ async fn group_page(
         }
         Err(f) => failure_page(f, lang),
     }
+}
+
+/// A photo on the board page, for a signed-in member of the group (404 otherwise, as for the
+/// page itself).
+async fn group_photo(
+    State(app): State<AppState>,
+    PageLang(lang): PageLang,
+    axum::extract::Path((group_id, photo_id)): axum::extract::Path<(String, String)>,
+    RequestParts(mut parts): RequestParts,
+) -> Response {
+    let not_found = || Failure::new(ErrorCode::NotFound, lang).into_response();
+    let Some(auth) = session(&mut parts, &app).await else { return not_found() };
+    let (Ok(group), Ok(photo)) = (group_id.parse::<Uuid>(), photo_id.parse::<Uuid>()) else {
+        return not_found();
+    };
+    match app.db.membership(group, auth.device.user_id).await {
+        Ok(Some(m)) if m.role >= Role::Member => {}
+        _ => return not_found(),
+    }
+    crate::api::photos::shared_photo(&app, group, photo, lang)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
 }

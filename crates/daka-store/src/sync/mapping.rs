@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::error::{Result, StoreError};
 use crate::repo::outbox::Op;
+use crate::repo::photos;
 use crate::repo::sync::{self as repo, GroupRecordRow, OutboxRow};
 
 /// What becomes of one outbox row.
@@ -41,7 +42,15 @@ pub(super) async fn plan(
             Some(p) if now.is_some_and(|now| too_old(p.date, today_in(&p.tz, now))) => {
                 Plan::Drop("too old")
             }
-            Some(p) => Plan::Send(Record::PunchIn { id, body: Some(punch_in_body(&p)) }),
+            Some(p) => {
+                // The photos as they are now, in order: the server hands each group only those
+                // its author shares photos with and has uploaded (`daka_sync` uploads them
+                // before this push).
+                let photos = photos::list_of(conn, p.id).await?;
+                let mut body = punch_in_body(&p);
+                body.photos = photos.iter().map(|ph| *ph.id.as_uuid()).collect();
+                Plan::Send(Record::PunchIn { id, body: Some(body) })
+            }
             None => Plan::Drop("unreadable punch-in"),
         },
         ("punch_in", Op::Delete) => Plan::Send(Record::PunchIn { id, body: None }),
@@ -112,6 +121,7 @@ fn punch_in_body(p: &PunchIn) -> PunchInBody {
             .collect(),
         note: (!p.note.is_empty()).then(|| p.note.clone()),
         mood: p.mood.map(mood),
+        photos: Vec::new(),
     }
 }
 

@@ -162,6 +162,7 @@ impl MemoryStore {
             minutes: vec![SubjectMinutes { subject_id: self.subject, minutes }],
             note: None,
             mood: None,
+            photos: vec![],
         };
         let id = Uuid::now_v7();
         let version = self.write(id, Some(body));
@@ -217,6 +218,7 @@ impl MemoryStore {
                     minutes: b.minutes.clone(),
                     note: b.note.clone(),
                     mood: b.mood,
+                    photos: b.photos.clone(),
                 });
                 all.insert(*id, OwnRecord { id: *id, version: change.version, body });
             }
@@ -441,6 +443,10 @@ impl SyncStore for MemoryStore {
         self.state().groups.retain(|g, _| groups.contains(g));
         self.log().pull_phases += 1;
         Ok(())
+    }
+
+    async fn photo_upload(&self, _photo: Uuid) -> Result<Option<Vec<u8>>, StoreFailure> {
+        Ok(None) // the model store has no photos; the real store's are tested in daka-store
     }
 
     async fn pending(&self) -> Result<(u64, Vec<Rejected>), StoreFailure> {

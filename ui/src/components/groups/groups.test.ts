@@ -5,8 +5,10 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, describe, expect, it } from "vitest";
 
-import type { Group, InviteView, SyncView } from "../../lib/bindings";
+import type { Board, Group, InviteView, SyncView } from "../../lib/bindings";
+import { forgetGroupPhotos } from "../../lib/groupPhotos";
 import { setLang } from "../../lib/i18n/index.svelte";
+import BoardView from "./BoardView.svelte";
 import JoinForm from "./JoinForm.svelte";
 import SyncStatus from "./SyncStatus.svelte";
 
@@ -86,5 +88,61 @@ describe("the sync line", () => {
     expect(screen.getByText("离线，稍后自动同步")).toBeTruthy();
     expect(screen.getByText("2 条待发送")).toBeTruthy();
     expect(screen.queryByRole("button")).toBeNull();
+  });
+});
+
+describe("the board's photos", () => {
+  const group = { id: "g1", name: "考研小组", tz: "Asia/Shanghai", deadline: "22:30", role: "member" } as unknown as Group;
+  const board = {
+    group_id: "g1",
+    group_name: "考研小组",
+    date: "2026-12-06",
+    today: "2026-12-06",
+    deadline_utc: "2026-12-06T14:30:00Z",
+    entries: [
+      {
+        position: 1,
+        user_id: "u1",
+        nickname: "小王",
+        first_punch_utc: "2026-12-06T01:00:00Z",
+        on_time: true,
+        minutes: [{ subject: "数学一", color: "#12a594", minutes: 90 }],
+        total_minutes: 90,
+        notes: [],
+        mood: null,
+        photos: ["p-shared", "p-unreachable"],
+      },
+    ],
+    on_leave: [],
+    missing: [],
+    jielong_text: "12月6日 考研小组打卡接龙\n1. 小王 数学一 1h30m ✅",
+  } as unknown as Board;
+
+  it("shows each photo fetched through the app, leaves out one it cannot fetch, and opens one large", async () => {
+    setLang("zh-CN");
+    forgetGroupPhotos();
+    const asked: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "groups_board") return board;
+      if (cmd === "groups_photo") {
+        asked.push(args);
+        if ((args as { photoId: string }).photoId === "p-shared") return "data:image/jpeg;base64,/9j/2Q==";
+        throw { kind: "unavailable", message: "连不上小组服务器，联网后会自动同步。", fields: [] };
+      }
+      throw `unexpected command ${cmd}`;
+    });
+    render(BoardView, { group });
+    const thumbs = await screen.findAllByRole("button", { name: "小王的打卡照片" });
+    expect(thumbs).toHaveLength(1);
+    const [thumb] = thumbs as [HTMLElement];
+    expect(thumb.querySelector("img")?.getAttribute("src")).toBe("data:image/jpeg;base64,/9j/2Q==");
+    expect(asked).toEqual([
+      { groupId: "g1", photoId: "p-shared" },
+      { groupId: "g1", photoId: "p-unreachable" },
+    ]);
+    await fireEvent.click(thumb);
+    expect(screen.getAllByRole("button", { name: "小王的打卡照片" })).toHaveLength(2);
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.getAllByRole("button", { name: "小王的打卡照片" })).toHaveLength(1);
   });
 });
