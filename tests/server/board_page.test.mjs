@@ -1,6 +1,6 @@
 // The group board web page in real Chromium (Debian's, driven by playwright-core) with
-// JavaScript turned off: a member signs in through the form and reads today's board and its
-// 接龙 text, in Chinese and in English. Screenshots go to $DAKA_SCREENSHOTS (or a temp dir).
+// JavaScript turned off: a member signs in through the form and reads today's board, with the
+// photos another member shares, and its 接龙 text, in Chinese and in English. Screenshots go to $DAKA_SCREENSHOTS (or a temp dir).
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -23,7 +23,33 @@ function todayInShanghai() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 }
 
+/** A real JPEG of a coloured card (Chromium draws and encodes it), as a study photo stands in. */
+async function photoJpeg(color, label) {
+  const page = await browser.newPage({ viewport: { width: 480, height: 360 } });
+  await page.setContent(
+    `<body style="margin:0"><div style="width:480px;height:360px;display:grid;place-items:center;background:${color};color:#fff;font:bold 64px sans-serif">${label}</div></body>`,
+  );
+  const bytes = await page.screenshot({ type: "jpeg", quality: 80 });
+  await page.close();
+  return bytes;
+}
+
+async function uploadPhoto(token, bytes) {
+  const id = crypto.randomUUID();
+  const r = await fetch(`${server.url}/v1/photos/${id}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "image/jpeg" },
+    body: bytes,
+  });
+  assert.equal(r.status, 201, await r.text());
+  return id;
+}
+
 before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
   server = await startServer();
   const li = await signUp(server.url, "xiaoli", "小李");
   const wang = await signUp(server.url, "xiaowang", "小王");
@@ -31,31 +57,31 @@ before(async () => {
   const group = await api(server.url, li.token)("POST", "/v1/groups", { name: "考研冲刺", tz: "Asia/Shanghai", deadline: "22:30" });
   groupId = group.id;
   const invite = await api(server.url, li.token)("POST", `/v1/groups/${groupId}/invites`, { max_uses: 10, expires_in_hours: 24 });
-  await api(server.url, wang.token)("POST", "/v1/groups/join", { code: invite.code, share: { note: true, mood: true, exact_times: true } });
+  await api(server.url, wang.token)("POST", "/v1/groups/join", { code: invite.code, share: { note: true, mood: true, photos: true, exact_times: true } });
   await api(server.url, zhang.token)("POST", "/v1/groups/join", { code: invite.code });
   const math = crypto.randomUUID();
   const english = crypto.randomUUID();
   const date = todayInShanghai();
   const minutesAgo = (m) => new Date(Date.now() - m * 60_000).toISOString();
-  const punch = (minutes, note, created) => ({
+  const punch = (minutes, note, created, photos = []) => ({
     type: "punch_in",
     id: crypto.randomUUID(),
-    body: { date, created_utc: created, tz: "Asia/Shanghai", minutes, note, mood: "good" },
+    body: { date, created_utc: created, tz: "Asia/Shanghai", minutes, note, mood: "good", photos },
   });
+  const photos = [
+    await uploadPhoto(wang.token, await photoJpeg("#4c6ef5", "真题")),
+    await uploadPhoto(wang.token, await photoJpeg("#e8590c", "单词")),
+  ];
   await push(server.url, wang.token, [
     { type: "subject", id: math, body: { name: "数学一", color: "#4c6ef5" } },
     { type: "subject", id: english, body: { name: "英语一", color: "#e8590c" } },
-    punch([{ subject_id: math, minutes: 120 }, { subject_id: english, minutes: 90 }], "<b>真题</b> 做完了", minutesAgo(2)),
+    punch([{ subject_id: math, minutes: 120 }, { subject_id: english, minutes: 90 }], "<b>真题</b> 做完了", minutesAgo(2), photos),
   ]);
   const politics = crypto.randomUUID();
   await push(server.url, li.token, [
     { type: "subject", id: politics, body: { name: "政治", color: "#2f9e44" } },
     punch([{ subject_id: politics, minutes: 45 }], "不分享的备注", minutesAgo(1)),
   ]);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
 });
 
 after(async () => {
@@ -66,6 +92,10 @@ after(async () => {
 async function signedInPage(locale) {
   const context = await browser.newContext({ javaScriptEnabled: false, locale, viewport: { width: 412, height: 900 }, deviceScaleFactor: 2 });
   const page = await context.newPage();
+  page.photoAnswers = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/photos/")) page.photoAnswers.push([r.status(), r.headers()["content-type"]]);
+  });
   await page.goto(server.url + "/");
   await page.fill("input[name=username]", "xiaoli");
   await page.fill("input[name=password]", PASSWORD);
@@ -84,6 +114,10 @@ test("a member reads today's board and the 接龙 text in Chinese, without JavaS
   assert.match(text, /<b>真题<\/b> 做完了/, "a shared note is shown as text, never as HTML");
   assert.doesNotMatch(text, /不分享的备注/, "a note the member does not share stays private");
   assert.match(text, /未打卡：小张/);
+  const thumbs = await page.$$("li img[alt='小王的打卡照片']");
+  assert.equal(thumbs.length, 2, "小王's two shared photos are on the board");
+  await page.waitForLoadState("networkidle");
+  assert.deepEqual(page.photoAnswers, [[200, "image/jpeg"], [200, "image/jpeg"]], "both load in the member's browser");
   const relay = await page.textContent("pre");
   assert.match(relay, /考研冲刺 打卡接龙/);
   assert.match(relay, /1\. 小王 数学一 2h 英语一 1h30m ✅/);
