@@ -44,6 +44,11 @@ use mapping::Plan;
 /// Unnumbered rows read at a time while numbering (most are sent; goal rows are dropped).
 const CHUNK: i64 = 200;
 
+/// See [`account::ACKED_UPTO`]; 0 before the first acknowledgement.
+async fn acked_upto(conn: &mut sqlx::SqliteConnection) -> Result<i64> {
+    Ok(meta::get(conn, account::ACKED_UPTO).await?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
 fn failure(e: StoreError) -> StoreFailure {
     StoreFailure(e.to_string())
 }
@@ -128,8 +133,33 @@ impl Store {
         if let Some(next) = repo::next_wire_seq(&mut tx).await? {
             repo::set_next_wire_seq(&mut tx, next.max(last.saturating_add(1))).await?;
         }
+        if last > acked_upto(&mut tx).await? {
+            meta::put(&mut tx, account::ACKED_UPTO, &last.to_string()).await?;
+        }
         tx.commit_outside_records().await?;
         Ok(())
+    }
+
+    async fn server_rewound_inner(&self, server_last: i64, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        if server_last >= acked_upto(&mut tx).await? {
+            return Ok(false);
+        }
+        // What it confirmed since its backup is gone from it: send again every record a new
+        // device would send, and the deletions. Last-writer-wins makes what it still has
+        // answer `superseded`; numbering resumes above its floor (`next_batch`).
+        let cutoff = now.date_naive() - Duration::days(MAX_DAYS_BACK);
+        let rows = queue::rows(&mut tx, queue::Which::Rewind { cutoff }).await?;
+        crate::repo::outbox::drop_pending_of(&mut tx, &rows).await?;
+        crate::repo::outbox::push_many(&mut tx, &rows, crate::repo::to_millis(now)).await?;
+        meta::put(&mut tx, account::ACKED_UPTO, &server_last.to_string()).await?;
+        tx.commit_outside_records().await?;
+        tracing::warn!(
+            server_last,
+            queued = rows.len(),
+            "the server lost confirmed changes; sending them again"
+        );
+        Ok(true)
     }
 
     async fn resequence_inner(&self, expected: i64) -> Result<()> {
@@ -255,6 +285,10 @@ impl SyncStore for Store {
 
     async fn retain_groups(&self, groups: &[Uuid]) -> Result<(), StoreFailure> {
         self.retain_groups_inner(groups).await.map_err(failure)
+    }
+
+    async fn server_rewound(&self, server_last: i64) -> Result<bool, StoreFailure> {
+        self.server_rewound_inner(server_last, self.clock().now()).await.map_err(failure)
     }
 
     async fn photo_upload(&self, photo: Uuid) -> Result<Option<Vec<u8>>, StoreFailure> {

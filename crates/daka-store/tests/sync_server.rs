@@ -1,7 +1,8 @@
 //! The real store syncing through a real daka-server on 127.0.0.1 (port 0): two members on
 //! two data folders, a group, a punch-in that reaches the other's board, and a punch-in made
 //! while the server is down that arrives later and still counts as on time; and a punch-in's
-//! photo that reaches the group only once the member shares photos with it.
+//! photo that reaches the group only once the member shares photos with it; and a server
+//! restored from a backup that gets back what it lost.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use common::{draft, onboarding};
+use daka_core::journal::PunchIn;
 use daka_core::lang::Lang;
 use daka_core::punch_in::{MinutesInput, PunchInInput};
 use daka_server::{App, Server};
@@ -24,6 +26,7 @@ use tempfile::TempDir;
 struct Running {
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    db: daka_server_sqlite::SqliteDb,
 }
 
 async fn serve(db_path: &std::path::Path, addr: SocketAddr) -> (SocketAddr, Running) {
@@ -37,7 +40,7 @@ async fn serve(db_path: &std::path::Path, addr: SocketAddr) -> (SocketAddr, Runn
                 let task = tokio::spawn(server.run(async move {
                     let _ = stopped.await;
                 }));
-                return (addr, Running { stop, task });
+                return (addr, Running { stop, task, db });
             }
             Err(e) => last = Some(e),
         }
@@ -74,11 +77,16 @@ fn sign_up(name: &str) -> SignUp {
 
 /// Punches in on `date` (B's study day, which is not the group's board of "today" between B's
 /// day start and the group's next-morning deadline).
-async fn punch_in(store: &Store, minutes: f64, date: NaiveDate) {
-    punch_in_with_photos(store, minutes, date, vec![]).await;
+async fn punch_in(store: &Store, minutes: f64, date: NaiveDate) -> PunchIn {
+    punch_in_with_photos(store, minutes, date, vec![]).await
 }
 
-async fn punch_in_with_photos(store: &Store, minutes: f64, date: NaiveDate, photos: Vec<String>) {
+async fn punch_in_with_photos(
+    store: &Store,
+    minutes: f64,
+    date: NaiveDate,
+    photos: Vec<String>,
+) -> PunchIn {
     let subjects = store.profile().await.unwrap().subjects;
     let today = date;
     let input = PunchInInput {
@@ -94,7 +102,7 @@ async fn punch_in_with_photos(store: &Store, minutes: f64, date: NaiveDate, phot
         mood: None,
         photos,
     };
-    store.save_punch_in(&input, Utc::now()).await.unwrap();
+    store.save_punch_in(&input, Utc::now()).await.unwrap()
 }
 
 /// Waits (bounded) until `check` passes, re-triggering the session's sync now and then.
@@ -142,8 +150,7 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
     .await;
 
     // The server goes down; B punches in anyway; the state says offline and nothing is lost.
-    running.stop.send(()).unwrap();
-    running.task.await.unwrap().unwrap();
+    stop(running).await;
     punch_in(&store_b, 30.0, day).await;
     b.trigger().await;
     let mut state = b.state().await.unwrap();
@@ -270,4 +277,86 @@ async fn a_photo_reaches_the_group_only_once_shared() {
         (480, 360),
         "the 480 px thumbnail, not the original"
     );
+}
+
+/// Copies the server's database files (the file and, if present, its WAL) from `from` to `to`.
+fn copy_db(from: &std::path::Path, to: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let (src, dst) = (
+            std::path::PathBuf::from(format!("{}{suffix}", from.display())),
+            std::path::PathBuf::from(format!("{}{suffix}", to.display())),
+        );
+        if src.exists() {
+            std::fs::copy(&src, &dst).unwrap();
+        } else {
+            let _ = std::fs::remove_file(&dst);
+        }
+    }
+}
+
+/// Stops the server and closes its database (the WAL is checkpointed into the file), as an
+/// owner stops it before copying the file.
+async fn stop(running: Running) {
+    running.stop.send(()).unwrap();
+    running.task.await.unwrap().unwrap();
+    running.db.close().await;
+}
+
+async fn board_total(client: &daka_sync::Client, group: uuid::Uuid, day: NaiveDate) -> u32 {
+    let board = client.board(group, Some(day)).await.unwrap();
+    board.entries.iter().find(|e| e.nickname == "xiaowang同学").map_or(0, |e| e.total_minutes)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restored_from_a_backup_gets_back_what_it_lost() {
+    let server_dir = TempDir::new().unwrap();
+    let db_path = server_dir.path().join("server.sqlite");
+    let backup = server_dir.path().join("backup.sqlite");
+    let (addr, running) = serve(&db_path, "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let (_store_a, a) = member(&dir_a, "xiaoli").await;
+    let (store_b, b) = member(&dir_b, "xiaowang").await;
+    let group = group_of_two(&url, &a, &b).await;
+    let client_a = a.client().await.unwrap();
+    let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
+
+    punch_in(&store_b, 30.0, day).await;
+    let second = punch_in(&store_b, 20.0, day).await;
+    b.trigger().await;
+    eventually(&b, "50 minutes on A's board", || {
+        let client_a = client_a.clone();
+        async move { board_total(&client_a, group.id, day).await == 50 }
+    })
+    .await;
+
+    // The owner backs the server up (stopped, files copied), and it runs on.
+    stop(running).await;
+    copy_db(&db_path, &backup);
+    let (_, running) = serve(&db_path, addr).await;
+    // B deletes one punch-in and adds another; the server confirms both.
+    store_b.delete_punch_in(&second.id.to_string(), Utc::now()).await.unwrap();
+    punch_in(&store_b, 45.0, day).await;
+    b.trigger().await;
+    eventually(&b, "75 minutes on A's board", || {
+        let client_a = client_a.clone();
+        async move { board_total(&client_a, group.id, day).await == 75 }
+    })
+    .await;
+
+    // The disk fails; the owner restores last night's backup. It has 50 minutes for B again.
+    stop(running).await;
+    copy_db(&backup, &db_path);
+    let (_, _running) = serve(&db_path, addr).await;
+    assert_eq!(board_total(&client_a, group.id, day).await, 50, "the restored copy is behind");
+    // B's next round sees the server confirm less than it once did and sends everything again:
+    // the lost punch-in comes back and the deleted one goes, with nothing counted twice.
+    eventually(&b, "75 minutes again after the restore", || {
+        let client_a = client_a.clone();
+        async move { board_total(&client_a, group.id, day).await == 75 }
+    })
+    .await;
+    let board = client_a.board(group.id, Some(day)).await.unwrap();
+    let mine: Vec<_> = board.entries.iter().filter(|e| e.nickname == "xiaowang同学").collect();
+    assert_eq!((mine.len(), mine[0].total_minutes), (1, 75), "{board:?}");
 }

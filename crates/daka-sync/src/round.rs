@@ -22,6 +22,9 @@ pub struct RoundReport {
     pub pulled: u64,
     /// Groups whose local copy was dropped and pulled again (410, or a server that went back).
     pub reset_groups: u64,
+    /// The server had lost changes it once confirmed (restored from a backup): they were
+    /// queued again.
+    pub resent_after_rewind: bool,
 }
 
 pub async fn sync_once<S: SyncStore + ?Sized>(
@@ -30,6 +33,7 @@ pub async fn sync_once<S: SyncStore + ?Sized>(
 ) -> Result<RoundReport, SyncError> {
     let mut report = RoundReport::default();
     let before = client.status().await?;
+    report.resent_after_rewind = store.server_rewound(before.last_device_seq).await?;
     push_all(client, store, before.last_device_seq, &mut report).await?;
     let after = if report.pushed > 0 { Some(client.status().await?) } else { None };
     pull_all(client, store, after.as_ref().unwrap_or(&before), &before, &mut report).await?;
@@ -148,9 +152,11 @@ async fn pull_all<S: SyncStore + ?Sized>(
             .iter()
             .find(|g| g.group_id == head.group_id)
             .map_or(head.head_seq, |b| b.head_seq.min(head.head_seq));
-        // Too old for what the server keeps, or ahead of a server restored from a backup: the
-        // local copy cannot be trusted to be complete; start over.
-        if (cursor > 0 && cursor < head.min_retained_seq) || cursor > lowest_head {
+        // Too old for what the server keeps, or ahead of a server restored from a backup (its
+        // head went back, or it lost changes it had confirmed to us): the local copy cannot be
+        // trusted to be complete; start over.
+        let rewound = report.resent_after_rewind && cursor > 0;
+        if (cursor > 0 && cursor < head.min_retained_seq) || cursor > lowest_head || rewound {
             store.reset_group(head.group_id).await?;
             report.reset_groups += 1;
             cursor = 0;

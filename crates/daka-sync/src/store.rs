@@ -48,6 +48,11 @@ pub trait SyncStore: Send + Sync + 'static {
     /// Forgets the copies of every group not in `groups` (left, removed or deleted).
     async fn retain_groups(&self, groups: &[Uuid]) -> Result<(), StoreFailure>;
 
+    /// The server says it has applied this device's mutations up to `server_last`, less than
+    /// it once confirmed: it was restored from a backup and lost them. Queue again everything a
+    /// new device would send, and the deletions; answers whether it did.
+    async fn server_rewound(&self, server_last: i64) -> Result<bool, StoreFailure>;
+
     /// The JPEG to upload for a photo a punch-in lists (its thumbnail), or `None` when the
     /// photo is gone from this computer (the punch-in is pushed without it).
     async fn photo_upload(&self, photo: Uuid) -> Result<Option<Vec<u8>>, StoreFailure>;

@@ -553,6 +553,9 @@ impl SyncStore for CompactsMidRound {
     async fn photo_upload(&self, photo: Uuid) -> Result<Option<Vec<u8>>, StoreFailure> {
         self.inner.photo_upload(photo).await
     }
+    async fn server_rewound(&self, server_last: i64) -> Result<bool, StoreFailure> {
+        self.inner.server_rewound(server_last).await
+    }
     async fn requeue_rejected(&self) -> Result<u64, StoreFailure> {
         self.inner.requeue_rejected().await
     }
@@ -636,7 +639,7 @@ async fn a_device_restored_from_a_backup_never_reuses_a_sequence() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_restored_from_a_backup_renumbers_the_outbox_and_resets_the_copies() {
+async fn a_server_restored_from_a_backup_gets_back_what_it_lost_and_resets_the_copies() {
     let (mut server, admin, a, b, group) = setup().await;
     let (p1, _) = a.store.punch_in(days_ago(2), 10);
     a.sync().await.unwrap();
@@ -656,16 +659,20 @@ async fn a_server_restored_from_a_backup_renumbers_the_outbox_and_resets_the_cop
 
     // B's cursor (2) is past the restored head (1): it starts over.
     assert_eq!(b.sync().await.unwrap().reset_groups, 1);
-    // A's next write is numbered 3, the server expects 2: a 409, the outbox is renumbered.
+    // A's next round sees the server confirm sequence 1 after it confirmed 2: A's records are
+    // queued again (p1, which the server still has, and p2, which it lost) with the new p3;
+    // they are numbered 3.., the server expects 2: a 409, the outbox is renumbered.
     let (p3, _) = a.store.punch_in(days_ago(2), 30);
     let report = a.sync().await.unwrap();
-    assert_eq!(report.pushed, 1);
+    assert!(report.resent_after_rewind);
+    assert_eq!(report.pushed, 3);
     assert_eq!(a.store.journal().resequences, vec![2]);
     assert_eq!(report.reset_groups, 1, "A's own push must not hide that the server went back");
+    assert!(!a.sync().await.unwrap().resent_after_rewind, "only once");
     b.sync().await.unwrap();
 
     let feed = fresh_feed(&admin, b.token(), group).await;
-    assert!(feed.contains_key(&p1) && feed.contains_key(&p3) && !feed.contains_key(&p2));
+    assert!(feed.contains_key(&p1) && feed.contains_key(&p2) && feed.contains_key(&p3));
     assert_eq!(a.store.snapshot()[&group], feed);
     assert_eq!(b.store.snapshot()[&group], feed);
 }
@@ -713,12 +720,13 @@ async fn hundreds_of_records_cross_in_batches_and_pages() {
     assert_clean(&b);
 }
 
-/// The limit of detecting a restored server by `cursor > head`: when another device's writes
-/// bring the rewound feed back up to our cursor before we sync, the seqs under our cursor now
-/// hold other changes and nothing in the protocol tells us. Needs a server-side marker (a feed
-/// epoch in `GroupHead` that a restore changes); see the test report.
+/// Detecting a restored server by `cursor > head` fails when another device's writes bring the
+/// rewound feed back up to our cursor before we sync: the seqs under our cursor now hold other
+/// changes. A device that pushed since the backup still notices, by its own sequence (the
+/// server confirms less than it did): it sends its records again and pulls every group afresh.
+/// A device that only read since the backup cannot tell; that needs a server-side marker a
+/// restore changes, which a copied database file cannot carry (decision 001).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "protocol gap: a restored server is undetectable once others refill the feed"]
 async fn a_restored_server_is_noticed_even_after_others_wrote_past_our_cursor() {
     let (mut server, admin, a, b, group) = setup().await;
     a.store.punch_in(days_ago(2), 10);
@@ -735,8 +743,11 @@ async fn a_restored_server_is_noticed_even_after_others_wrote_past_our_cursor() 
 
     b.store.punch_in(days_ago(3), 30);
     b.sync().await.unwrap(); // B notices (its own first status) and refills seq 2
-    a.sync().await.unwrap(); // A sees head 2 = its cursor
+    // A sees head 2 = its cursor, but the server confirms A's sequence 1 after it confirmed 2.
+    assert!(a.sync().await.unwrap().resent_after_rewind);
+    b.sync().await.unwrap();
     let feed = fresh_feed(&admin, b.token(), group).await;
+    assert_eq!(feed.len(), 3, "A's two punch-ins (one sent again) and B's");
     assert_eq!(b.store.snapshot()[&group], feed);
-    assert_eq!(a.store.snapshot()[&group], feed, "A kept a record the server lost and missed B's");
+    assert_eq!(a.store.snapshot()[&group], feed, "A pulled afresh: B's record is there");
 }

@@ -14,6 +14,10 @@ use crate::repo::sync::{self as repo, AccountRow};
 use crate::repo::{from_millis, meta, outbox, to_millis};
 use crate::store::Store;
 
+/// The highest `last_device_seq` the server has confirmed to this account's device. A server
+/// that later reports less was restored from a backup and lost what it confirmed since.
+pub(super) const ACKED_UPTO: &str = "sync_acked_upto";
+
 /// The connected account (at most one per data folder).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncAccount {
@@ -64,6 +68,7 @@ impl AccountRow {
 /// device starts at 1), the server's refusals, and the groups' copies.
 async fn forget_account_state(conn: &mut SqliteConnection) -> Result<()> {
     repo::unnumber_from(&mut *conn, i64::MIN).await?;
+    meta::put(&mut *conn, ACKED_UPTO, "0").await?;
     repo::delete_rejected(&mut *conn).await?;
     repo::forget_groups_except(&mut *conn, "[]").await
 }

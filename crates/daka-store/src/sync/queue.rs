@@ -32,6 +32,9 @@ pub(super) enum Which<'a> {
     /// What a new server device should have: every live subject, and the live punch-ins and
     /// leave/rest marks dated `cutoff` or later.
     Snapshot { cutoff: NaiveDate },
+    /// What a server restored from a backup may have lost: the snapshot, and every deletion
+    /// (the restored copy may still hold records deleted since its backup was taken).
+    Rewind { cutoff: NaiveDate },
 }
 
 fn json<T: Serialize>(value: &T, what: &str) -> Result<String> {
@@ -79,43 +82,68 @@ fn rows_of<T: Serialize>(
     Ok(out)
 }
 
+/// The live records `keep` takes, in their order, then every tombstoned id (a row with a
+/// version that is not live): those become deletes.
+fn with_deletions<T>(
+    list: &[(String, T)],
+    versions: &HashMap<String, i64>,
+    keep: impl Fn(&T) -> bool,
+) -> Vec<String> {
+    let live: HashSet<&str> = list.iter().map(|(id, _)| id.as_str()).collect();
+    let mut ids: Vec<String> =
+        list.iter().filter(|(_, r)| keep(r)).map(|(id, _)| id.clone()).collect();
+    let mut gone: Vec<&String> = versions.keys().filter(|id| !live.contains(id.as_str())).collect();
+    gone.sort();
+    ids.extend(gone.into_iter().cloned());
+    ids
+}
+
 /// The outbox rows for `which`, each with the version its record has.
 pub(super) async fn rows(conn: &mut SqliteConnection, which: Which<'_>) -> Result<Vec<Queued>> {
-    let (touched, cutoff) = match which {
-        Which::Touched(t) => (Some(t), NaiveDate::MIN),
-        Which::Snapshot { cutoff } => (None, cutoff),
+    let (touched, cutoff, deletions) = match which {
+        Which::Touched(t) => (Some(t), NaiveDate::MIN, false),
+        Which::Snapshot { cutoff } => (None, cutoff, false),
+        Which::Rewind { cutoff } => (None, cutoff, true),
     };
     let mut out = Vec::new();
 
-    let list = subjects::list(conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
+    let list: Vec<_> =
+        subjects::list(conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
     let v = versions(
         conn,
         "SELECT json_group_array(json_array(id, version)) FROM subjects",
         "subject versions",
     )
     .await?;
-    let wanted = touched.map(|t| t.subjects.as_slice());
-    out.extend(rows_of("subject", list, &v, wanted, |_: &Subject| true)?);
+    let keep = |_: &Subject| true;
+    let rewound = deletions.then(|| with_deletions(&list, &v, keep));
+    let wanted = touched.map(|t| t.subjects.as_slice()).or(rewound.as_deref());
+    out.extend(rows_of("subject", list, &v, wanted, keep)?);
 
-    let list = punch_ins::list(conn).await?.into_iter().map(|p| (p.id.to_string(), p)).collect();
+    let list: Vec<_> =
+        punch_ins::list(conn).await?.into_iter().map(|p| (p.id.to_string(), p)).collect();
     let v = versions(
         conn,
         "SELECT json_group_array(json_array(id, version)) FROM punch_ins",
         "punch-in versions",
     )
     .await?;
-    let wanted = touched.map(|t| t.punch_ins.as_slice());
-    out.extend(rows_of("punch_in", list, &v, wanted, |p: &PunchIn| p.date >= cutoff)?);
+    let keep = |p: &PunchIn| p.date >= cutoff;
+    let rewound = deletions.then(|| with_deletions(&list, &v, keep));
+    let wanted = touched.map(|t| t.punch_ins.as_slice()).or(rewound.as_deref());
+    out.extend(rows_of("punch_in", list, &v, wanted, keep)?);
 
-    let list = day_status::list(conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
+    let list: Vec<_> =
+        day_status::list(conn).await?.into_iter().map(|s| (s.id.to_string(), s)).collect();
     let v = versions(
         conn,
         "SELECT json_group_array(json_array(id, version)) FROM day_status",
         "day mark versions",
     )
     .await?;
-    let wanted = touched.map(|t| t.day_status.as_slice());
     let leave_or_rest = |s: &DayStatus| s.date >= cutoff && s.mark != DayMark::Repair;
+    let rewound = deletions.then(|| with_deletions(&list, &v, leave_or_rest));
+    let wanted = touched.map(|t| t.day_status.as_slice()).or(rewound.as_deref());
     out.extend(rows_of("day_status", list, &v, wanted, leave_or_rest)?);
     if let Some(t) = touched {
         for (id, version) in &t.replaced_day_status {

@@ -74,6 +74,8 @@ pub struct StoreState {
     outbox: Vec<OutboxEntry>,
     local: BTreeMap<Uuid, OwnRecord>,
     groups: BTreeMap<Uuid, GroupCache>,
+    /// The highest `last_device_seq` the server confirmed.
+    acked_upto: i64,
 }
 
 /// A mutation the store dropped from its outbox because the server acknowledged it.
@@ -137,6 +139,7 @@ impl MemoryStore {
                 outbox: Vec::new(),
                 local: BTreeMap::new(),
                 groups: BTreeMap::new(),
+                acked_upto: 0,
             })),
             journal: Arc::new(Mutex::new(Journal::default())),
             fail_next_ack: Arc::new(AtomicBool::new(false)),
@@ -360,10 +363,39 @@ impl SyncStore for MemoryStore {
                 false
             });
         }
+        {
+            let mut s = self.state();
+            s.acked_upto = s.acked_upto.max(response.last_device_seq);
+        }
         let mut log = self.log();
         log.results.extend(response.results.iter().map(|r| (r.device_seq, r.status)));
         log.acked.extend(acked);
         Ok(())
+    }
+
+    async fn server_rewound(&self, server_last: i64) -> Result<bool, StoreFailure> {
+        let mut s = self.state();
+        if server_last >= s.acked_upto {
+            return Ok(false);
+        }
+        // Every own record again, as it stands (deletes included), unless already queued.
+        let queued: std::collections::HashSet<Uuid> =
+            s.outbox.iter().filter(|e| e.rejected.is_none()).map(|e| e.record.id()).collect();
+        let again: Vec<OutboxEntry> = s
+            .local
+            .values()
+            .filter(|r| !queued.contains(&r.id))
+            .map(|r| OutboxEntry {
+                seq: None,
+                mutation_id: Uuid::now_v7(),
+                version: r.version,
+                record: Record::PunchIn { id: r.id, body: r.body.clone() },
+                rejected: None,
+            })
+            .collect();
+        s.outbox.extend(again);
+        s.acked_upto = server_last;
+        Ok(true)
     }
 
     async fn resequence(&self, expected: i64) -> Result<(), StoreFailure> {
