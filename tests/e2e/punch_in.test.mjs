@@ -113,11 +113,14 @@ test("bad punch-in input is explained and saves nothing", async (t) => {
     await app.click('[data-action="punch-in"]');
     await app.find('[data-testid="punch-dialog"]');
     await app.click('[data-action="save-punch-in"]');
-    const error = await app.waitForText('[data-banner="punch"]', (s) => s.length > 0, "the empty-form error");
+    const error = await app.waitForText('[data-error-for="minutes"]', (s) => s.length > 0, "the empty-form error");
     assert.equal(error, "请至少填写学习时间、完成的目标、今天的心得或一张照片中的一项。");
+    // Said once, under the field; the banner only points there.
+    assert.equal(await app.text('[data-banner="punch"]'), "请先修改标红的内容。");
     await app.type('[data-subject="数学一"]', "1500");
     await app.click('[data-action="save-punch-in"]');
-    await app.waitForText('[data-banner="punch"]', (s) => s.includes("数量应在 0 到 1440 之间"), "the range error");
+    await app.waitForText('[data-testid="punch-dialog"]', (s) => s.includes("数量应在 0 到 1440 之间"), "the range error");
+    assert.doesNotMatch(await app.text('[data-banner="punch"]'), /1440/, "not repeated in the banner");
     await app.click('[data-testid="punch-dialog"] button[aria-label="关闭"]');
     assert.equal(await streak(app), 0);
     assert.equal(await app.exists('[data-testid="punch-list"]'), false);
@@ -132,8 +135,9 @@ test("the punch-in reminder is set in Settings, refuses a bad time and survives 
     await app.click('[data-reminder="enabled"]');
     await app.type("#set-reminder", "25:00");
     await app.click('[data-save="reminder"]');
-    const error = await app.waitForText('[data-banner="reminder"]', (s) => s.length > 0, "the bad-time error");
+    const error = await app.waitForText('[data-error-for="set-reminder"]', (s) => s.length > 0, "the bad-time error");
     assert.equal(error, "时间格式不对，请按 24 小时制“时:分”填写，例如 06:30。");
+    assert.equal(await app.text('[data-banner="reminder"]'), "请先修改标红的内容。", "said once, under the field");
     await app.type("#set-reminder", "21:45");
     await app.click('[data-save="reminder"]');
     await app.find('[data-saved="reminder"]');

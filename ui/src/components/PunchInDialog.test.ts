@@ -1,6 +1,6 @@
 // The punch-in form's prefill from the day's focus sessions (mockIPC for Rust).
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { cleanup, render, screen, waitFor } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { FocusDay, PunchInView, Subject, TodayBoard } from "../lib/bindings";
@@ -78,5 +78,33 @@ describe("punch-in prefill", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(input("数学一")?.value).toBe("");
     expect(screen.queryByTestId("punch-focus-prefill")).toBeNull();
+  });
+});
+
+describe("the note and the errors", () => {
+  it("keeps a pasted note past 2,000 characters whole and says how much to cut", async () => {
+    render(PunchInDialog, { props: { board: board([]), subjects: SUBJECTS, onclose: () => {}, onsaved: () => {} } });
+    const note = await screen.findByLabelText("今天的心得");
+    await fireEvent.input(note, { target: { value: "字".repeat(2001) } });
+    expect((note as HTMLTextAreaElement).value).toHaveLength(2001);
+    expect(note.hasAttribute("maxlength")).toBe(false);
+    expect(screen.getByText("2001/2000").classList.contains("over")).toBe(true);
+    expect(screen.getByText("心得最多 2000 字，现在多了 1 字，删掉一些再保存。")).toBeTruthy();
+  });
+
+  it("gives a field's reason once, under the field, and the banner only points there", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "focus_day") return { ...focus, minutes: [], total_min: 0 };
+      if (cmd === "photo_thumbnails") return [];
+      if (cmd === "save_punch_in")
+        throw { kind: "validation", message: "数学一：数量应在 0 到 1440 之间。", fields: [{ field: "minutes.0", message: "数量应在 0 到 1440 之间。" }] };
+      throw `unexpected command ${cmd}`;
+    });
+    render(PunchInDialog, { props: { board: board([]), subjects: SUBJECTS, onclose: () => {}, onsaved: () => {} } });
+    const math = await waitFor(() => input("数学一") ?? Promise.reject(new Error("no input")));
+    await fireEvent.input(math, { target: { value: "1500" } });
+    await fireEvent.submit(math.closest("form") as HTMLFormElement);
+    await screen.findByText("请先修改标红的内容。");
+    expect(screen.getAllByText(/数量应在 0 到 1440 之间/)).toHaveLength(1);
   });
 });

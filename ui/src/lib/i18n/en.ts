@@ -314,6 +314,7 @@ export const en: Record<keyof typeof zhCN, Message> = {
   "pdialog.note": "Note",
   "pdialog.note_placeholder": "What did you study, what stuck?",
   "pdialog.note_count": "{n}/{max}",
+  "pdialog.note_too_long": (p: Params) => `A note may have at most ${p.max} characters; this one has ${p.over} too many. Shorten it to save.`,
   "pdialog.mood": "Mood",
   "pdialog.save": "Punch in",
   "pdialog.save_edit": "Save changes",

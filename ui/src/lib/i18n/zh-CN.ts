@@ -311,6 +311,7 @@ export const zhCN = {
   "pdialog.note": "今天的心得",
   "pdialog.note_placeholder": "学了什么、有什么收获……",
   "pdialog.note_count": "{n}/{max}",
+  "pdialog.note_too_long": (p: Params) => `心得最多 ${p.max} 字，现在多了 ${p.over} 字，删掉一些再保存。`,
   "pdialog.mood": "心情",
   "pdialog.save": "打卡",
   "pdialog.save_edit": "保存修改",
