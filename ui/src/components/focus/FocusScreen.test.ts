@@ -223,6 +223,31 @@ describe("idle", () => {
   });
 });
 
+describe("after a session", () => {
+  it("starts the form on the last session's subject", async () => {
+    status = {
+      running: null,
+      last: {
+        id: "c",
+        subject_id: "math",
+        mode: "countdown",
+        planned_min: 25,
+        actual_sec: 1500,
+        actual_min: 25,
+        outcome: "completed",
+        strict: false,
+        started_at: "2026-11-22T06:00:00Z",
+        ended_at: "2026-11-22T06:25:00Z",
+        logical_date: "2026-11-22",
+        blocked: [],
+      },
+    } as unknown as FocusStatus;
+    show();
+    const select = (await screen.findByTestId("focus-subject")) as HTMLSelectElement;
+    expect(select.value).toBe("math");
+  });
+});
+
 describe("running", () => {
   it("pauses, and stops only after confirming", async () => {
     status = { running: runningStatus(), last: null };
