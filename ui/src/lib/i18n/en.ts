@@ -273,6 +273,7 @@ export const en: Record<keyof typeof zhCN, Message> = {
   "streak.best_days": (p: Params) => `best ${p.n} ${plural(p.n ?? 0, "day", "days")}`,
   "streak.best_weeks": (p: Params) => `best ${p.n} ${plural(p.n ?? 0, "week", "weeks")}`,
   "streak.strength": "strength {p}",
+  "streak.strength_hint": "Strength is how settled the habit is: it grows a little with each punch-in, and a missed day only lowers it a bit, never to zero (it halves after about 13 days without one). Starting low is normal.",
   "streak.freezes": "freezes ×{n}",
   "streak.freezes_hint": "Every 7 days in a row earns a freeze (up to 2). A freeze is used automatically on a missed day, so the streak goes on.",
   "streak.never_twice": "Never missed twice",

@@ -270,6 +270,7 @@ export const zhCN = {
   "streak.best_days": "最长 {n} 天",
   "streak.best_weeks": "最长 {n} 周",
   "streak.strength": "坚持度 {p}",
+  "streak.strength_hint": "坚持度表示习惯有多牢固：每次打卡慢慢上涨，漏一天只小降一点、不会清零（大约 13 天不打卡才减半）。刚开始时很低是正常的。",
   "streak.freezes": "保护卡 ×{n}",
   "streak.freezes_hint": "连续 7 天达成获得 1 张保护卡，最多存 2 张；漏掉一天时自动使用，连续天数不会中断。",
   "streak.never_twice": "从不连续错过两天",
