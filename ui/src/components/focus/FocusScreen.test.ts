@@ -223,6 +223,24 @@ describe("idle", () => {
   });
 });
 
+describe("website blocking without its helper", () => {
+  it("is off and cannot be ticked, says why, and the session does not ask for it", async () => {
+    handlers.focus_settings = () => ({ ...SETTINGS, settings: { ...SETTINGS.settings, timer: { ...TIMER, block_sites: true } } });
+    handlers.focus_start = () => {
+      status = { running: runningStatus(), last: null };
+      return status;
+    };
+    show();
+    const sites = (await screen.findByTestId("focus-block-sites")) as HTMLInputElement;
+    expect(sites.checked).toBe(false);
+    expect(sites.disabled).toBe(true);
+    expect(screen.getByText(/网站屏蔽现在是关闭的：需要先安装网站屏蔽助手 daka-blockd/)).toBeTruthy();
+    await fireEvent.click(screen.getByTestId("focus-start"));
+    const start = calls.find((c) => c.cmd === "focus_start");
+    expect((start?.args as { request: { timer: TimerChoice } }).request.timer.block_sites).toBe(false);
+  });
+});
+
 describe("after a session", () => {
   it("starts the form on the last session's subject", async () => {
     status = {
