@@ -50,10 +50,12 @@ pub(crate) fn int(n: i64, lang: Lang) -> String {
     out
 }
 
-/// "1 小时 30 分" / "1 h 30 min" as parts.
+/// "1 小时 30 分" / "1 h 30 min" as parts; minutes alone are "45 分钟": to a 考研 student a
+/// bare "分" is exam points, and the card is what they post. Next to hours "分" reads as time.
 pub(crate) fn duration_parts(minutes: u32, lang: Lang) -> Vec<Part> {
     let (h, m) = (minutes / 60, minutes % 60);
-    let (hour, min) = (lang.pick(" 小时", " h"), lang.pick(" 分", " min"));
+    let hour = lang.pick(" 小时", " h");
+    let min = if h > 0 { lang.pick(" 分", " min") } else { lang.pick(" 分钟", " min") };
     let mut parts = Vec::new();
     if h > 0 {
         parts.push(Part::Num(int(h.into(), lang)));
@@ -263,7 +265,10 @@ mod tests {
     fn durations_and_numbers() {
         assert_eq!(duration(90, Lang::ZhCn), "1 小时 30 分");
         assert_eq!(duration(90, Lang::En), "1 h 30 min");
-        assert_eq!(duration(0, Lang::ZhCn), "0 分");
+        assert_eq!(duration(0, Lang::ZhCn), "0 分钟");
+        assert_eq!(duration(1, Lang::ZhCn), "1 分钟");
+        assert_eq!(duration(45, Lang::ZhCn), "45 分钟");
+        assert_eq!(duration(45, Lang::En), "45 min");
         assert_eq!(duration(120, Lang::En), "2 h");
         assert_eq!(duration(1440, Lang::ZhCn), "24 小时");
         assert_eq!(duration_short(45, Lang::En), "45m");
@@ -297,7 +302,7 @@ mod tests {
         for word in s.split(' ') {
             match word {
                 "小时" | "h" => total += n * 60,
-                "分" | "min" => total += n,
+                "分" | "分钟" | "min" => total += n,
                 w => n = w.replace(',', "").parse().unwrap_or(u32::MAX / 120),
             }
         }
@@ -324,6 +329,8 @@ mod tests {
                 // Chinese units are spaced from their numbers in the full forms.
                 if lang == Lang::ZhCn {
                     for unit in ["小时", "分"] {
+                        // Minutes alone say 分钟: a bare 分 is exam points.
+                        assert!(minutes >= 60 || long.ends_with(" 分钟"), "{long}");
                         if let Some(i) = long.find(unit) {
                             assert!(long[..i].ends_with(' '), "{long}");
                         }

@@ -74,7 +74,7 @@ fn each_accent_and_privacy_toggle_renders() {
         let card = build(&common::sample(kind, Lang::ZhCn), &style, Lang::ZhCn, &fonts);
         assert!(card.svg.contains("小林"));
         // Hidden minutes: no duration anywhere, hidden note: no note text.
-        for hidden in ["小时", " 分<", "刷完"] {
+        for hidden in ["小时", " 分<", " 分钟<", "刷完"] {
             assert!(!card.svg.contains(hidden), "{kind:?} shows {hidden:?}");
         }
         assert_not_blank(
