@@ -14,6 +14,7 @@ pub mod hlc;
 pub mod ids;
 pub mod journal;
 pub mod lang;
+pub mod name_text;
 pub mod onboarding;
 pub mod profile;
 pub mod punch_in;

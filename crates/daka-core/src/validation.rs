@@ -19,6 +19,10 @@ pub enum Invalid {
     TooLong { max: usize, actual: usize },
     #[error("contains control characters")]
     ControlCharacters,
+    /// An invisible format character (a direction control, a zero-width space …): it would make
+    /// the name display as something else (`crate::name_text`).
+    #[error("contains the invisible character U+{code:04X}")]
+    InvisibleCharacter { code: u32 },
     #[error("duplicate subject {name:?}")]
     DuplicateSubject { name: String },
     #[error("at least one subject is required")]
@@ -107,6 +111,12 @@ impl Invalid {
             (Invalid::ControlCharacters, Lang::En) => {
                 "Line breaks and control characters are not allowed.".into()
             }
+            (Invalid::InvisibleCharacter { code }, Lang::ZhCn) => format!(
+                "包含看不见的字符 U+{code:04X}（如文字方向控制符或零宽字符），它会让名字显示成别的样子。请删掉后重新输入。"
+            ),
+            (Invalid::InvisibleCharacter { code }, Lang::En) => format!(
+                "Contains the invisible character U+{code:04X} (a text-direction control or a zero-width character), which makes a name display as something else. Delete it and type the name again."
+            ),
             (Invalid::DuplicateSubject { name }, Lang::ZhCn) => {
                 format!("科目“{name}”重复了，每个科目只能出现一次。")
             }
@@ -369,14 +379,21 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-/// Trims `value` and checks it is a single line of 1..=`max` characters.
+/// Trims `value` and checks it is a single line of 1..=`max` characters with nothing invisible
+/// in it ([`crate::name_text`]); answers it in NFC, the form it is stored and compared in.
 pub fn single_line(value: &str, max: usize) -> Result<String, Invalid> {
-    let trimmed = value.trim();
+    let normalized = crate::name_text::nfc(value.trim());
+    // NFC of trimmed text can end in a character that trims (a lone combining mark does not;
+    // this is for safety), so trim again.
+    let trimmed = normalized.trim();
     if trimmed.is_empty() {
         return Err(Invalid::Required);
     }
     if trimmed.chars().any(char::is_control) {
         return Err(Invalid::ControlCharacters);
+    }
+    if let Some(c) = crate::name_text::first_invisible(trimmed) {
+        return Err(Invalid::InvisibleCharacter { code: c as u32 });
     }
     let actual = trimmed.chars().count();
     if actual > max {
@@ -488,6 +505,7 @@ mod tests {
             Invalid::Required,
             Invalid::TooLong { max: 1, actual: 2 },
             Invalid::ControlCharacters,
+            Invalid::InvisibleCharacter { code: 0x202E },
             Invalid::DuplicateSubject { name: "x".into() },
             Invalid::NoSubjects,
             Invalid::TooManySubjects { max: 3 },

@@ -200,6 +200,9 @@ pub fn validate_blocks(blocks: &[Block]) -> Result<(), ValidationErrors> {
         }
         if b.label.chars().any(char::is_control) {
             errors.push(format!("blocks.{i}.label"), Invalid::ControlCharacters);
+        } else if let Some(c) = crate::name_text::first_invisible(&b.label) {
+            errors
+                .push(format!("blocks.{i}.label"), Invalid::InvisibleCharacter { code: c as u32 });
         }
         if let Some(color) = &b.color
             && let Err(e) = crate::subject::parse_color(color)
@@ -239,6 +242,11 @@ pub fn validate_templates(templates: &[Template]) -> Result<(), ValidationErrors
             );
         } else if t.name.chars().any(char::is_control) {
             errors.push(format!("templates.{t_i}.name"), Invalid::ControlCharacters);
+        } else if let Some(c) = crate::name_text::first_invisible(&t.name) {
+            errors.push(
+                format!("templates.{t_i}.name"),
+                Invalid::InvisibleCharacter { code: c as u32 },
+            );
         }
         if t.weekdays.is_empty() {
             errors.push(format!("templates.{t_i}.weekdays"), Invalid::NoWeekdays);
