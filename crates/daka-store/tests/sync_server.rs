@@ -161,7 +161,11 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
     .await
     .expect("the state says offline with work waiting")
     .unwrap();
-    let message = state.borrow().message.clone().unwrap();
+    let message = state.borrow().message(Lang::ZhCn).unwrap();
+    assert!(
+        state.borrow().message(Lang::En).unwrap().contains("Cannot reach"),
+        "the same state in English, after a switch"
+    );
     assert!(message.contains("连不上"), "{message}");
 
     // Back on the same address: the waiting punch-in arrives, on time, and nothing doubles.

@@ -92,6 +92,42 @@ impl SyncError {
     }
 }
 
+impl SyncError {
+    /// What to tell the user some time after the failure, in `lang`: the app's own words
+    /// wherever it has them, since a server's message is in the language of the request that
+    /// failed and the user may have switched since (the sync line is shown until the next
+    /// round). Only a refusal the app has no words for keeps the server's.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            SyncError::Unauthorized(_) => lang
+                .pick(
+                    "这台电脑已退出登录或已被移除，请重新登录小组服务器。",
+                    "This computer was signed out or removed; sign in to the group server again.",
+                )
+                .into(),
+            SyncError::ProtocolMismatch(_) => lang
+                .pick(
+                    "应用与小组服务器版本不兼容，请更新应用或服务器。",
+                    "The app and the group server speak different versions; update one of them.",
+                )
+                .into(),
+            SyncError::Server { code: ErrorCode::RateLimited, .. } => lang
+                .pick(
+                    "服务器说请求太频繁了，稍后自动重试。",
+                    "The server asked to slow down; retrying a little later.",
+                )
+                .into(),
+            SyncError::Server { .. } if self.is_transient() => lang
+                .pick(
+                    "服务器暂时不可用，稍后自动重试。",
+                    "The server is unavailable for now; retrying later.",
+                )
+                .into(),
+            _ => self.message(lang),
+        }
+    }
+}
+
 /// How long one request may take before it counts as offline.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use daka_core::lang::Lang;
 use tokio::sync::{Notify, watch};
 
 use crate::backoff::Backoff;
@@ -34,8 +35,9 @@ pub enum SyncPhase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncState {
     pub phase: SyncPhase,
-    /// Why, in the user's language, for every phase but `Synced` and `Syncing`.
-    pub message: Option<String>,
+    /// Why, for every phase but `Synced` and `Syncing`: the error itself, put into words in
+    /// the language of the moment ([`SyncState::message`]), not the one of the failed round.
+    pub error: Option<SyncError>,
     /// Mutations waiting to be sent.
     pub pending: u64,
     /// Mutations the server refused, with its reasons.
@@ -45,10 +47,15 @@ pub struct SyncState {
 }
 
 impl SyncState {
+    /// Why it is not synced, in `lang`.
+    pub fn message(&self, lang: Lang) -> Option<String> {
+        self.error.as_ref().map(|e| e.describe(lang))
+    }
+
     fn initial() -> Self {
         SyncState {
             phase: SyncPhase::Syncing,
-            message: None,
+            error: None,
             pending: 0,
             rejected: vec![],
             last_synced: None,
@@ -150,20 +157,19 @@ async fn run<S: SyncStore>(
         state.send_modify(|s| s.phase = SyncPhase::Syncing);
         let outcome = sync_once(&runner.client, runner.store.as_ref()).await;
         let (pending, rejected) = runner.store.pending().await.unwrap_or_default();
-        let lang = runner.client.lang();
         let mut next = SyncState { pending, rejected, ..state.borrow().clone() };
         match outcome {
             Ok(_) => {
                 backoff.reset();
                 next.phase = SyncPhase::Synced;
-                next.message = None;
+                next.error = None;
                 next.last_synced = Some(Utc::now());
                 next.retry_at = None;
                 wait = PERIOD.mul_f64(1.0 + 0.2 * jitter());
             }
-            Err(SyncError::Unauthorized(message)) => {
+            Err(e @ SyncError::Unauthorized(_)) => {
                 next.phase = SyncPhase::SignedOut;
-                next.message = Some(message);
+                next.error = Some(e);
                 state.send_replace(next);
                 return;
             }
@@ -175,9 +181,9 @@ async fn run<S: SyncStore>(
                     Duration::from_secs(300)
                 };
                 next.phase = if transient { SyncPhase::Offline } else { SyncPhase::Failed };
-                next.message = Some(e.message(lang));
                 next.retry_at = chrono::Duration::from_std(wait).ok().map(|w| Utc::now() + w);
                 tracing::info!(error = %e, wait_secs = wait.as_secs(), "sync round failed");
+                next.error = Some(e);
             }
         }
         state.send_replace(next);

@@ -108,7 +108,7 @@ impl SyncView {
     pub fn new(state: &SyncState, lang: Lang) -> Self {
         SyncView {
             phase: state.phase.into(),
-            message: state.message.clone(),
+            message: state.message(lang),
             pending: u32::try_from(state.pending).unwrap_or(u32::MAX),
             rejected: state.rejected.iter().map(|r| RejectedView::new(r, lang)).collect(),
             last_synced: state.last_synced,

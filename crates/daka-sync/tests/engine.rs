@@ -308,7 +308,13 @@ async fn the_runner_fails_on_a_portal_and_waits_out_retry_after() {
     let state = handle.state();
     eventually(SOON, "the runner to back off", || state.borrow().phase == SyncPhase::Offline).await;
     let shown = state.borrow().clone();
-    assert_eq!(shown.message.as_deref(), Some("Too many attempts; wait a little."));
+    // In the app's own words, in whichever language is shown now (not the server's, which is
+    // in the language the request was made in).
+    assert_eq!(
+        shown.message(Lang::En).as_deref(),
+        Some("The server asked to slow down; retrying a little later.")
+    );
+    assert_eq!(shown.message(Lang::ZhCn).as_deref(), Some("服务器说请求太频繁了，稍后自动重试。"));
     let retry_at = shown.retry_at.expect("a retry time");
     assert!(
         retry_at >= asked_at + chrono::Duration::seconds(120),
@@ -400,7 +406,7 @@ async fn a_revoked_device_is_signed_out() {
     })
     .await;
     let shown = state.borrow().clone();
-    assert!(shown.message.as_deref().is_some_and(|m| !m.is_empty()), "{shown:?}");
+    assert!(shown.message(Lang::ZhCn).is_some_and(|m| m.contains("重新登录")), "{shown:?}");
     assert_eq!(laptop.store.outbox_len(), 1, "a signed-out device keeps its outbox");
     handle.stop();
 }
@@ -458,7 +464,7 @@ async fn the_runner_reports_offline_and_recovers_after_the_restart() {
         .await;
     let shown = state.borrow().clone();
     assert_eq!(shown.pending, 1);
-    assert!(shown.retry_at.is_some() && shown.message.is_some(), "{shown:?}");
+    assert!(shown.retry_at.is_some() && shown.message(Lang::En).is_some(), "{shown:?}");
 
     server.start_again().await;
     // The next try is the runner's backoff away (1 s doubling while the server was down).
