@@ -262,3 +262,27 @@ test("the plan: a preset, drags saved or refused, one date's changes, an .ics ex
     assert.equal(blocks["晚饭"], "18:00–19:00");
   });
 });
+
+test("a preset applied on a day it does not cover says which template today keeps, and can take today too", async (t) => {
+  // 2026-11-22 is a Sunday; the 考研 preset covers Monday to Saturday.
+  await withApp(t, { now: "2026-11-22T10:00:00+08:00" }, async (app) => {
+    await completeOnboarding(app);
+    await app.click('[data-nav="plan"]');
+    await app.find('[data-template="我的作息"]');
+    await app.click('[data-action="presets"]');
+    await app.click('[role="menu"] [data-preset="kaoyan"]');
+    await app.find('[data-testid="confirm-dialog"]');
+    await app.click('[data-action="confirm-ok"]');
+    const hint = await app.waitForText('[data-testid="preset-not-today"]', (s) => s.length > 0, "the not-today hint");
+    assert.match(hint, /“考研一天”不包括今天（周日），今天仍按“我的作息”安排。/);
+    await app.screenshot("plan-preset-not-today");
+    await app.click('[data-action="preset-today"]');
+    await app.waitForText('[data-testid="plan-notice"]', (s) => s.includes("今天已改用“考研一天”"), "the done notice");
+    assert.equal(await app.exists('[data-testid="preset-not-today"]'), false);
+    // Today's day view now has the preset's evening walk; the Sunday template is unchanged.
+    await app.click('[data-tab="day"]');
+    await app.waitForText('[data-testid="day-view"]', (s) => s.includes("散步"), "the preset's blocks today");
+    await app.click('[data-tab="week"]');
+    assert.match(await app.text('[data-template="我的作息"]'), /我的作息\s*· 周日/);
+  });
+});
