@@ -178,13 +178,18 @@ pub(crate) fn heatmap(ctx: &mut Ctx<'_>, r: Rect, max_weeks: usize, max_cell: f3
     if starts.first().is_none_or(|&(col, _)| col >= 3) {
         labels.insert(0, (0, first_col));
     }
-    let mut last_label_x = f32::MIN;
+    // A label that would run past the grid's right edge (the current month, begun in the last
+    // week or two) is right-aligned to the edge instead of dropped: the month of "today" is
+    // the one a reader looks for.
+    let mut last_label_end = f32::MIN;
     for (col, month) in labels {
-        let x = x0 + col as f32 * pitch;
-        if x - last_label_x >= 72.0 && x + 40.0 <= r.right() {
-            let label = locale::month_short(month, ctx.lang);
+        let label = locale::month_short(month, ctx.lang);
+        let w = ctx.m.width(&label, 24.0, Weight::Regular, 0.0);
+        let right_edge = x0 + grid_w;
+        let x = (x0 + col as f32 * pitch).min(right_edge - w);
+        if x - last_label_end >= 16.0 {
             ctx.svg.text(x, y0 - 14.0, Anchor::Start, &label, 24.0, Weight::Regular, pal.text3);
-            last_label_x = x;
+            last_label_end = x + w;
         }
     }
     let level = |d: NaiveDate| -> u8 {

@@ -182,3 +182,18 @@ fn template_words_and_the_exam_name_are_spaced_where_cjk_meets_latin() {
     let texts = card_texts(&data, &style, Lang::ZhCn);
     assert!(texts.iter().any(|t| t == "CPA 已过去"), "{texts:?}");
 }
+
+#[test]
+fn the_heatmap_names_the_current_month_even_when_it_began_in_the_last_week() {
+    // 2 December: December begins in the heatmap's last column, at the right edge.
+    for (lang, month) in [(Lang::ZhCn, "12月"), (Lang::En, "Dec")] {
+        for kind in [CardKind::Countdown, CardKind::Streak] {
+            let mut data = common::sample(kind, lang);
+            data.date = common::date(2026, 12, 2);
+            data.heatmap = common::heatmap(data.date);
+            let style = CardStyle { kind, size: CardSize::Portrait, ..CardStyle::default() };
+            let texts = card_texts(&data, &style, lang);
+            assert!(texts.iter().any(|t| t == month), "{kind:?} {lang:?}: no {month} in {texts:?}");
+        }
+    }
+}
