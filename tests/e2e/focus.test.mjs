@@ -98,6 +98,9 @@ test("a one-minute pomodoro ticks, resumes after a restart and lands on Today an
       `return document.querySelectorAll('[data-testid="focus-sessions"] [data-testid="focus-session"]').length`,
     );
     assert.equal(sessions, 1);
+    // The form under the summary starts on that session's subject, not on "no subject".
+    const next = await app.exec(`const s = document.querySelector('[data-testid="focus-subject"]'); return s.options[s.selectedIndex].text`);
+    assert.match(next, /数学一/, "the next session starts on the last session's subject");
 
     // The statistics' day panel lists the session too.
     await app.click('[data-nav="stats"]');
