@@ -123,17 +123,8 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later() {
-    let server_dir = TempDir::new().unwrap();
-    let db_path = server_dir.path().join("server.sqlite");
-    let (addr, running) = serve(&db_path, "127.0.0.1:0".parse().unwrap()).await;
-    let url = format!("http://{addr}");
-    let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
-    let (_store_a, a) = member(&dir_a, "xiaoli").await;
-    let (store_b, b) = member(&dir_b, "xiaowang").await;
-    let group = group_of_two(&url, &a, &b).await;
-    let client_a = a.client().await.unwrap();
-
-    let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
+    let w = World::start().await;
+    let World { running, db_path, addr, store_b, b, group, client_a, day, .. } = w;
     punch_in(&store_b, 90.0, day).await;
     b.trigger().await;
     eventually(&b, "B's punch-in on A's board", || {
@@ -186,6 +177,55 @@ async fn a_punch_in_reaches_the_group_board_and_one_made_offline_arrives_later()
     assert!(board.jielong_text.contains("xiaowang同学 数学一 2h ✅"), "{}", board.jielong_text);
 }
 
+/// A server on a fresh SQLite file, and members A and B (each with a data folder) in one group.
+/// The folders live as long as the value (the fields starting with `_`).
+struct World {
+    server_dir: TempDir,
+    db_path: std::path::PathBuf,
+    addr: SocketAddr,
+    running: Running,
+    _dir_a: TempDir,
+    dir_b: TempDir,
+    _store_a: Store,
+    store_b: Store,
+    _a: Session<Store>,
+    b: Session<Store>,
+    group: daka_wire::Group,
+    client_a: daka_sync::Client,
+    /// B's study day now.
+    day: NaiveDate,
+}
+
+impl World {
+    async fn start() -> World {
+        let server_dir = TempDir::new().unwrap();
+        let db_path = server_dir.path().join("server.sqlite");
+        let (addr, running) = serve(&db_path, "127.0.0.1:0".parse().unwrap()).await;
+        let url = format!("http://{addr}");
+        let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+        let (store_a, a) = member(&dir_a, "xiaoli").await;
+        let (store_b, b) = member(&dir_b, "xiaowang").await;
+        let group = group_of_two(&url, &a, &b).await;
+        let client_a = a.client().await.unwrap();
+        let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
+        World {
+            server_dir,
+            db_path,
+            addr,
+            running,
+            _dir_a: dir_a,
+            dir_b,
+            _store_a: store_a,
+            store_b,
+            _a: a,
+            b,
+            group,
+            client_a,
+            day,
+        }
+    }
+}
+
 /// A group made by A and joined by B. Its next-morning deadline (05:59) is after every study
 /// day's end, so "on time" holds whatever hour a test runs at.
 async fn group_of_two(url: &str, a: &Session<Store>, b: &Session<Store>) -> daka_wire::Group {
@@ -224,19 +264,11 @@ async fn picked_photo(store: &Store, dir: &TempDir) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photo_reaches_the_group_only_once_shared() {
-    let server_dir = TempDir::new().unwrap();
-    let (addr, _running) =
-        serve(&server_dir.path().join("server.sqlite"), "127.0.0.1:0".parse().unwrap()).await;
-    let url = format!("http://{addr}");
-    let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
-    let (_store_a, a) = member(&dir_a, "xiaoli").await;
-    let (store_b, b) = member(&dir_b, "xiaowang").await;
-    let group = group_of_two(&url, &a, &b).await;
-    let client_a = a.client().await.unwrap();
-    let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
+    let w = World::start().await;
+    let World { store_b, b, group, client_a, day, ref dir_b, .. } = w;
 
     // Not shared: the punch-in arrives, its photo does not leave B's computer.
-    let private = picked_photo(&store_b, &dir_b).await;
+    let private = picked_photo(&store_b, dir_b).await;
     punch_in_with_photos(&store_b, 30.0, day, vec![private.clone()]).await;
     b.trigger().await;
     eventually(&b, "B's first punch-in on A's board", || {
@@ -258,7 +290,7 @@ async fn a_photo_reaches_the_group_only_once_shared() {
         .set_share(group.id, &ShareSettings { photos: true, ..ShareSettings::default() })
         .await
         .unwrap();
-    let shared = picked_photo(&store_b, &dir_b).await;
+    let shared = picked_photo(&store_b, dir_b).await;
     punch_in_with_photos(&store_b, 45.0, day, vec![shared.clone()]).await;
     b.trigger().await;
     eventually(&b, "B's shared photo on A's board", || {
@@ -313,17 +345,9 @@ async fn board_total(client: &daka_sync::Client, group: uuid::Uuid, day: NaiveDa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_restored_from_a_backup_gets_back_what_it_lost() {
-    let server_dir = TempDir::new().unwrap();
-    let db_path = server_dir.path().join("server.sqlite");
-    let backup = server_dir.path().join("backup.sqlite");
-    let (addr, running) = serve(&db_path, "127.0.0.1:0".parse().unwrap()).await;
-    let url = format!("http://{addr}");
-    let (dir_a, dir_b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
-    let (_store_a, a) = member(&dir_a, "xiaoli").await;
-    let (store_b, b) = member(&dir_b, "xiaowang").await;
-    let group = group_of_two(&url, &a, &b).await;
-    let client_a = a.client().await.unwrap();
-    let day = store_b.profile().await.unwrap().day_rules.logical_date(Utc::now());
+    let w = World::start().await;
+    let backup = w.server_dir.path().join("backup.sqlite");
+    let World { running, db_path, addr, store_b, b, group, client_a, day, .. } = w;
 
     punch_in(&store_b, 30.0, day).await;
     let second = punch_in(&store_b, 20.0, day).await;
